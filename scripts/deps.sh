@@ -8,7 +8,9 @@ PKGS=(
   clang libclang-rt-14-dev           # sanitizer presets and libFuzzer
   libwebsockets-dev libssl-dev libcjson-dev
   libcunit1-dev                      # unit tests
-  libzmq3-dev                        # mdbus-bench comparison (optional at build time)
+  libzmq3-dev                        # mdbus-bench: ZeroMQ comparison (optional at build time)
+  libiceoryx-binding-c-dev iceoryx   # mdbus-bench: iceoryx comparison + its RouDi daemon
+  gnuplot-nox                        # mdbus-bench: latency plot
   strace procps                      # tests: syscall counts, /proc inspection
 )
 
