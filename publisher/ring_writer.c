@@ -301,8 +301,10 @@ int mdbus_writer_open(mdbus_writer **out, const char *feed, const struct mdbus_w
 	st_relaxed(&w->ctl->publisher_pid, (uint32_t)getpid());
 	st_relaxed(&w->ctl->retired, 0);
 
-	if (mdbus__registry_create(&w->reg, feed, registry_mode(d.mode), d.reader_slots) == 0)
+	if (mdbus__registry_create(&w->reg, feed, registry_mode(d.mode), d.reader_slots) == 0) {
 		w->sleepers = &w->reg.hdr->sleepers;
+		mdbus__registry_reap_sleepers(&w->reg);
+	}
 	/* With the kernel's help (membarrier) sleeping readers pay for the StoreLoad
 	 * barrier the sleeper handshake needs, and put() does not. */
 	uint32_t flags = 0;
@@ -448,8 +450,15 @@ uint64_t mdbus_writer_epoch(const mdbus_writer *w)
 
 void mdbus_writer_heartbeat(mdbus_writer *w)
 {
+	uint64_t now = mono_ns();
 	/* Pairs with the readers' acquire load in publisher_alive (reader.c). */
-	st_release(&w->ctl->heartbeat_ns, mono_ns());
+	st_release(&w->ctl->heartbeat_ns, now);
+	/* A reader killed while asleep leaves its sleeper count behind; reclaim it now and
+	 * then (one lock probe per sleeping slot, only while the count is non-zero). */
+	if (w->sleepers && ld_relaxed(w->sleepers) && now - w->last_reap_ns >= 1000000000u) {
+		w->last_reap_ns = now;
+		mdbus__registry_reap_sleepers(&w->reg);
+	}
 }
 
 struct mdbus_shm_stats *mdbus_writer_stats(mdbus_writer *w)

@@ -25,6 +25,7 @@ struct mdbus_writer {
 	int asym;                   /* registered for membarrier(GLOBAL_EXPEDITED) */
 	struct mdbus__registry reg;
 	uint32_t *sleepers;         /* &reg.hdr->sleepers, or NULL without a registry */
+	uint64_t last_reap_ns;      /* last dead-sleeper sweep (mdbus_writer_heartbeat) */
 };
 
 int pub_move_generation(mdbus_writer *w, uint32_t reason);

@@ -192,6 +192,20 @@ int mdbus__registry_slot_locked(const struct mdbus__registry *r, uint32_t idx)
 	return fl.l_type != F_UNLCK;
 }
 
+int mdbus__registry_reap_sleepers(struct mdbus__registry *r)
+{
+	int n = 0;
+	for (uint32_t i = 0; i < r->nslots; i++) {
+		if (!ld_relaxed(&r->slots[i].sleeping))
+			continue;
+		if (mdbus__registry_slot_locked(r, i) == 0) {
+			mdbus__registry_unsleep(r, i);
+			n++;
+		}
+	}
+	return n;
+}
+
 int mdbus_readers_list(const char *feed, struct mdbus_reader_info *out, int max)
 {
 	struct mdbus__registry r;

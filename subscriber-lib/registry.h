@@ -45,6 +45,10 @@ void mdbus__registry_release(struct mdbus__registry *r, uint32_t idx);
 /* Take this reader out of the sleeper count if it is in it (idempotent). */
 void mdbus__registry_unsleep(struct mdbus__registry *r, uint32_t idx);
 
+/* Take dead readers out of the sleeper count (they died inside a futex wait and would
+ * otherwise make the writer issue a wake-up per record forever).  Returns how many. */
+int mdbus__registry_reap_sleepers(struct mdbus__registry *r);
+
 /* 1 if some process holds slot idx's lock, 0 if not, < 0 on error. */
 int mdbus__registry_slot_locked(const struct mdbus__registry *r, uint32_t idx);
 
