@@ -185,7 +185,7 @@ void mdbus__registry_release(struct mdbus__registry *r, uint32_t idx)
 
 int mdbus__registry_slot_locked(const struct mdbus__registry *r, uint32_t idx)
 {
-	struct flock fl;
+	struct flock fl = { .l_type = F_UNLCK };
 	int rc = slot_lock(r->fd, idx, F_OFD_GETLK, F_WRLCK, &fl);
 	if (rc < 0)
 		return rc;

@@ -84,6 +84,13 @@ struct mdbus_record {
 	} u;
 };
 
+/* mdbus_status.publisher_state */
+#define MDBUS_PUBLISHER_NONE    0u /* no publisher ever ran on this segment */
+#define MDBUS_PUBLISHER_ALIVE   1u /* running, process exists, heartbeat fresh */
+#define MDBUS_PUBLISHER_STALE   2u /* process exists but its heartbeat is too old (hung?) */
+#define MDBUS_PUBLISHER_STOPPED 3u /* closed cleanly */
+#define MDBUS_PUBLISHER_DEAD    4u /* gone without closing (crashed or killed) */
+
 struct mdbus_status {
 	int      connected;         /* 1 when the generation is odd */
 	int      publisher_alive;   /* 1: running, pid exists, heartbeat fresh */
@@ -92,7 +99,7 @@ struct mdbus_status {
 	uint64_t generation;        /* conn_gen */
 	uint64_t epoch;             /* publisher process starts on this feed */
 	uint32_t publisher_pid;
-	uint32_t reserved;
+	uint32_t publisher_state;   /* MDBUS_PUBLISHER_* */
 	int64_t  heartbeat_age_ns;  /* now - last heartbeat, CLOCK_MONOTONIC */
 	uint64_t write_seq;         /* next sequence the publisher will write */
 	uint64_t next_seq;          /* next sequence this reader will read */
