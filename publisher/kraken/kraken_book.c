@@ -1,0 +1,183 @@
+/*
+ * kraken_book.c — sorted-array L2 book and the Kraken v2 checksum
+ * (see kraken_book.h for the invariants).
+ *
+ * Sorted arrays, not trees: books are at most a few thousand levels, almost
+ * every change touches the first few, and the checksum and the shm publisher
+ * both read the best levels in order, which an array gives for free.
+ * Positions are found by binary search; inserts and deletes memmove the tail.
+ */
+#include "kraken_book.h"
+#include "kraken_crc32.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_PREC 18
+
+struct kb_book *kb_new(int depth, int price_prec, int qty_prec)
+{
+    struct kb_book *b;
+    size_t cap;
+
+    if (depth < 1 || depth > KB_MAX_DEPTH || price_prec < 0 || price_prec > MAX_PREC ||
+        qty_prec < 0 || qty_prec > MAX_PREC) {
+        errno = EINVAL;
+        return NULL;
+    }
+    cap = (size_t)depth + KB_SLACK((size_t)depth);
+    /* struct kb_book's size is a multiple of 8, so the levels that follow it
+     * are aligned for int64. */
+    b = malloc(sizeof(*b) + 2 * cap * sizeof(struct kb_level));
+    if (b == NULL)
+        return NULL;
+    memset(b, 0, sizeof(*b));
+    b->depth = depth;
+    b->cap = (int)cap;
+    b->price_prec = price_prec;
+    b->qty_prec = qty_prec;
+    b->bids = (struct kb_level *)(void *)(b + 1);
+    b->asks = b->bids + cap;
+    return b;
+}
+
+void kb_free(struct kb_book *b)
+{
+    free(b);
+}
+
+void kb_clear(struct kb_book *b)
+{
+    b->nbids = 0;
+    b->nasks = 0;
+}
+
+void kb_set_precision(struct kb_book *b, int price_prec, int qty_prec)
+{
+    if (price_prec < 0 || price_prec > MAX_PREC || qty_prec < 0 || qty_prec > MAX_PREC)
+        return;
+    b->price_prec = price_prec;
+    b->qty_prec = qty_prec;
+    kb_clear(b);
+}
+
+/* First index whose price is not strictly better than `price`. */
+static int find(const struct kb_level *lv, int n, int side, int64_t price)
+{
+    int lo = 0, hi = n;
+
+    while (lo < hi) {
+        int mid = lo + (hi - lo) / 2;
+        int better = side == KB_BID ? lv[mid].price > price : lv[mid].price < price;
+
+        if (better)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+int kb_apply(struct kb_book *b, int side, int64_t price, int64_t qty)
+{
+    struct kb_level *lv;
+    int *n, i;
+
+    if ((side != KB_BID && side != KB_ASK) || price < 0 || qty < 0)
+        return -EINVAL;
+    lv = side == KB_BID ? b->bids : b->asks;
+    n = side == KB_BID ? &b->nbids : &b->nasks;
+    i = find(lv, *n, side, price);
+    if (i < *n && lv[i].price == price) {
+        if (qty == 0) {
+            memmove(&lv[i], &lv[i + 1], (size_t)(*n - i - 1) * sizeof(*lv));
+            (*n)--;
+        } else {
+            lv[i].qty = qty;
+        }
+        return 0;
+    }
+    if (qty == 0)
+        return 0; /* Kraken: a delete for an unknown price is ignored */
+    if (*n == b->cap) {
+        b->evicted++;
+        if (i == b->cap)
+            return 0; /* worse than everything held: beyond depth anyway */
+        (*n)--;
+    }
+    memmove(&lv[i + 1], &lv[i], (size_t)(*n - i) * sizeof(*lv));
+    lv[i].price = price;
+    lv[i].qty = qty;
+    (*n)++;
+    return 0;
+}
+
+void kb_truncate(struct kb_book *b)
+{
+    if (b->nbids > b->depth)
+        b->nbids = b->depth;
+    if (b->nasks > b->depth)
+        b->nasks = b->depth;
+}
+
+static const char dig2[201] =
+    "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+    "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+    "8081828384858687888990919293949596979899";
+
+/* Decimal digits of v without leading zeros; 0 renders as nothing, which is
+ * what "remove '.', strip leading zeros" makes of a zero at any precision. */
+static char *put_digits(char *p, uint64_t v)
+{
+    char tmp[20];
+    char *e = tmp + sizeof(tmp), *q = e;
+
+    if (v == 0)
+        return p;
+    while (v >= 100) {
+        unsigned r = (unsigned)(v % 100);
+
+        v /= 100;
+        q -= 2;
+        memcpy(q, &dig2[r * 2], 2);
+    }
+    if (v >= 10) {
+        q -= 2;
+        memcpy(q, &dig2[v * 2], 2);
+    } else {
+        *--q = (char)('0' + v);
+    }
+    memcpy(p, q, (size_t)(e - q));
+    return p + (e - q);
+}
+
+uint32_t kb_checksum_levels(const struct kb_level *asks, int nasks,
+                            const struct kb_level *bids, int nbids)
+{
+    /* 2 sides x 10 levels x 2 numbers x 20 digits: a uint64 has at most 20,
+     * so even a caller's negative mantissa cannot overrun (it renders as
+     * garbage digits instead). */
+    char buf[2 * KB_CHECKSUM_LEVELS * 2 * 20];
+    char *p = buf;
+    int i;
+
+    if (nasks > KB_CHECKSUM_LEVELS)
+        nasks = KB_CHECKSUM_LEVELS;
+    if (nbids > KB_CHECKSUM_LEVELS)
+        nbids = KB_CHECKSUM_LEVELS;
+    for (i = 0; i < nasks; i++) {
+        p = put_digits(p, (uint64_t)asks[i].price);
+        p = put_digits(p, (uint64_t)asks[i].qty);
+    }
+    for (i = 0; i < nbids; i++) {
+        p = put_digits(p, (uint64_t)bids[i].price);
+        p = put_digits(p, (uint64_t)bids[i].qty);
+    }
+    return kc_crc32(0, buf, (size_t)(p - buf));
+}
+
+uint32_t kb_checksum(const struct kb_book *b)
+{
+    return kb_checksum_levels(b->asks, b->nasks, b->bids, b->nbids);
+}

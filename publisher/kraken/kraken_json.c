@@ -1,0 +1,633 @@
+/*
+ * kraken_json.c — strict JSON tokenizer and number-quoting pre-pass
+ * (see kraken_json.h for the accepted language and the token layout).
+ *
+ * The lexers (strings, numbers, literals) are shared by kj_parse and
+ * kj_quote_numbers, so the fast decoding path and the cJSON reference path
+ * refuse exactly the same lexical errors; what differs between the two paths
+ * is structure (kj_parse's state machine versus cJSON's recursive parser),
+ * which is what the differential tests compare.
+ *
+ * kj_parse is an explicit-stack state machine: no recursion, so hostile
+ * nesting costs a bounded stack (KJ_MAX_DEPTH frames). Once the caller's
+ * token array is full it keeps validating and counting without storing, so
+ * -ENOSPC is reported only for inputs that are otherwise valid.
+ */
+#include "kraken_json.h"
+
+#include <errno.h>
+#include <string.h>
+
+/* The lexers run once per token on the hot path: inline them into both users. */
+#define ALWAYS_INLINE inline __attribute__((always_inline))
+
+/* String byte classes: what ends a run of ordinary bytes. */
+enum { C_PLAIN = 0, C_QUOTE, C_BSLASH, C_CTRL, C_HIGH };
+
+static const unsigned char sclass[256] = {
+    /* 0x00-0x1f: control characters must be escaped */
+    3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3,
+    3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3,
+    0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, /* 0x22 '"' */
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, /* 0x5c '\' */
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    /* 0x80-0xff: start or continuation of a UTF-8 sequence */
+    4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4,
+    4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4,
+    4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4,
+    4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4,
+    4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4,
+    4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4,
+    4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4,
+    4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4,
+};
+
+/*
+ * Eight bytes at a time (SWAR) for the two runs that make up most of a
+ * frame: string bodies and digit strings. Each test yields a mask whose
+ * lowest set bit marks the first byte that ends the run (borrows and carries
+ * only travel upwards, so the lowest flag is exact), so even a 3-byte key
+ * costs one step. Little-endian only (the first byte is the lowest); other
+ * byte orders take the byte loops that follow, which are always correct.
+ */
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define KJ_SWAR 1
+#define ONES 0x0101010101010101ull
+#define HIGHS 0x8080808080808080ull
+
+static inline uint64_t load64(const unsigned char *p)
+{
+    uint64_t v;
+
+    memcpy(&v, p, 8); /* alignment-safe */
+    return v;
+}
+
+/* Flags bytes equal to '"' or '\\', below 0x20, or from 0x80 up. */
+static inline uint64_t string_stops(uint64_t v)
+{
+    uint64_t q = v ^ (ONES * '"'), b = v ^ (ONES * '\\');
+
+    return (((q - ONES) & ~q) | ((b - ONES) & ~b) | ((v - ONES * 0x20) & ~v) | v) & HIGHS;
+}
+
+/* Flags bytes that are not '0'..'9'. */
+static inline uint64_t digit_stops(uint64_t v)
+{
+    uint64_t x = v ^ (ONES * '0'); /* digits become 0..9 */
+
+    return ((x + ONES * (127 - 9)) | x) & HIGHS;
+}
+
+/* Advance *pi over bytes that stops() does not flag, 8 at a time. */
+#define SWAR_SKIP(s, len, i, stops)                                  \
+    while ((len) - (i) >= 8) {                                       \
+        uint64_t m_ = stops(load64((s) + (i)));                      \
+        if (m_) {                                                    \
+            (i) += (size_t)__builtin_ctzll(m_) >> 3;                 \
+            break;                                                   \
+        }                                                            \
+        (i) += 8;                                                    \
+    }
+#else
+#define SWAR_SKIP(s, len, i, stops)
+#endif
+
+static inline int is_ws(unsigned char c)
+{
+    return c == ' ' || c == '\n' || c == '\r' || c == '\t';
+}
+
+static inline int is_digit(unsigned char c)
+{
+    return (unsigned char)(c - '0') < 10;
+}
+
+static int hexval(unsigned char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    c |= 0x20;
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    return -1;
+}
+
+/* Four hex digits at s[i..i+4) as a code unit, or -1. */
+static long hex4(const unsigned char *s, size_t len, size_t i)
+{
+    long v = 0;
+    size_t k;
+
+    if (i > len || len - i < 4)
+        return -1;
+    for (k = 0; k < 4; k++) {
+        int h = hexval(s[i + k]);
+
+        if (h < 0)
+            return -1;
+        v = v * 16 + h;
+    }
+    return v;
+}
+
+/*
+ * One escape at s[*pi] == '\\'. Advances *pi past it and returns the code
+ * point, or -1 if invalid (including \u0000 and broken surrogate pairs).
+ */
+static long lex_escape(const unsigned char *s, size_t len, size_t *pi)
+{
+    size_t i = *pi;
+    long cp, lo;
+
+    if (i + 1 >= len)
+        return -1;
+    switch (s[i + 1]) {
+    case '"': *pi = i + 2; return '"';
+    case '\\': *pi = i + 2; return '\\';
+    case '/': *pi = i + 2; return '/';
+    case 'b': *pi = i + 2; return '\b';
+    case 'f': *pi = i + 2; return '\f';
+    case 'n': *pi = i + 2; return '\n';
+    case 'r': *pi = i + 2; return '\r';
+    case 't': *pi = i + 2; return '\t';
+    case 'u': break;
+    default: return -1;
+    }
+    cp = hex4(s, len, i + 2);
+    if (cp <= 0 || (cp >= 0xDC00 && cp <= 0xDFFF))
+        return -1;
+    i += 6;
+    if (cp >= 0xD800 && cp <= 0xDBFF) {
+        if (i + 1 >= len || s[i] != '\\' || s[i + 1] != 'u')
+            return -1;
+        lo = hex4(s, len, i + 2);
+        if (lo < 0xDC00 || lo > 0xDFFF)
+            return -1;
+        cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+        i += 6;
+    }
+    *pi = i;
+    return cp;
+}
+
+/* One UTF-8 sequence at s[*pi] >= 0x80 (RFC 3629 table 3-7); advances. */
+static int lex_utf8(const unsigned char *s, size_t len, size_t *pi)
+{
+    size_t i = *pi, n;
+    unsigned char c = s[i], lo = 0x80, hi = 0xBF;
+
+    if (c >= 0xC2 && c <= 0xDF) {
+        n = 1;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+        n = 2;
+        if (c == 0xE0)
+            lo = 0xA0; /* overlong */
+        else if (c == 0xED)
+            hi = 0x9F; /* UTF-16 surrogates */
+    } else if (c >= 0xF0 && c <= 0xF4) {
+        n = 3;
+        if (c == 0xF0)
+            lo = 0x90; /* overlong */
+        else if (c == 0xF4)
+            hi = 0x8F; /* above U+10FFFF */
+    } else {
+        return -EINVAL;
+    }
+    if (len - i <= n)
+        return -EINVAL;
+    if (s[i + 1] < lo || s[i + 1] > hi)
+        return -EINVAL;
+    for (size_t k = 2; k <= n; k++) {
+        if (s[i + k] < 0x80 || s[i + k] > 0xBF)
+            return -EINVAL;
+    }
+    *pi = i + n + 1;
+    return 0;
+}
+
+/* String body from s[*pi] (just after the opening quote); on success *pi is
+ * the index of the closing quote. */
+static ALWAYS_INLINE int lex_string(const unsigned char *s, size_t len, size_t *pi,
+                                    uint8_t *flags)
+{
+    size_t i = *pi;
+    uint8_t f = 0;
+
+    for (;;) {
+        SWAR_SKIP(s, len, i, string_stops);
+        while (i < len && sclass[s[i]] == C_PLAIN)
+            i++;
+        if (i >= len)
+            return -EINVAL;
+        switch (sclass[s[i]]) {
+        case C_QUOTE:
+            *pi = i;
+            *flags = f;
+            return 0;
+        case C_BSLASH:
+            if (lex_escape(s, len, &i) < 0)
+                return -EINVAL;
+            f |= KJ_F_ESCAPED;
+            break;
+        case C_HIGH:
+            if (lex_utf8(s, len, &i) < 0)
+                return -EINVAL;
+            f |= KJ_F_NONASCII;
+            break;
+        default:
+            return -EINVAL;
+        }
+    }
+}
+
+/* Number at s[*pi] ('-' or digit) per RFC 8259; *pi ends just past it. */
+static ALWAYS_INLINE int lex_number(const unsigned char *s, size_t len, size_t *pi)
+{
+    size_t i = *pi;
+
+    if (s[i] == '-')
+        i++;
+    if (i >= len)
+        return -EINVAL;
+    if (s[i] == '0') {
+        i++;
+    } else if (s[i] >= '1' && s[i] <= '9') {
+        SWAR_SKIP(s, len, i, digit_stops);
+        while (i < len && is_digit(s[i]))
+            i++;
+    } else {
+        return -EINVAL;
+    }
+    if (i < len && s[i] == '.') {
+        size_t f = ++i;
+
+        SWAR_SKIP(s, len, i, digit_stops);
+        while (i < len && is_digit(s[i]))
+            i++;
+        if (i == f)
+            return -EINVAL;
+    }
+    if (i < len && (s[i] == 'e' || s[i] == 'E')) {
+        size_t e;
+
+        i++;
+        if (i < len && (s[i] == '+' || s[i] == '-'))
+            i++;
+        e = i;
+        while (i < len && is_digit(s[i]))
+            i++;
+        if (i == e)
+            return -EINVAL;
+    }
+    *pi = i;
+    return 0;
+}
+
+/* true/false/null at s[*pi]; returns the kj_type or -EINVAL. */
+static ALWAYS_INLINE int lex_literal(const unsigned char *s, size_t len, size_t *pi)
+{
+    size_t i = *pi, rest = len - i;
+
+    if (s[i] == 't' && rest >= 4 && memcmp(s + i, "true", 4) == 0) {
+        *pi = i + 4;
+        return KJ_TRUE;
+    }
+    if (s[i] == 'f' && rest >= 5 && memcmp(s + i, "false", 5) == 0) {
+        *pi = i + 5;
+        return KJ_FALSE;
+    }
+    if (s[i] == 'n' && rest >= 4 && memcmp(s + i, "null", 4) == 0) {
+        *pi = i + 4;
+        return KJ_NULL;
+    }
+    return -EINVAL;
+}
+
+/* Whitespace test that rejects the common non-blank byte with one compare. */
+#define SKIP_WS()                                                              \
+    while (i < len && s[i] <= ' ' && (s[i] == ' ' || s[i] == '\n' || s[i] == '\r' || \
+                                      s[i] == '\t'))                           \
+    i++
+
+static ALWAYS_INLINE void put_tok(struct kj_token *tok, size_t ntok, uint32_t idx,
+                                  size_t start, size_t end, int type, uint8_t flags, int depth)
+{
+    if (idx < ntok) {
+        struct kj_token *t = &tok[idx];
+
+        t->start = (uint32_t)start;
+        t->end = (uint32_t)end;
+        t->next = idx + 1;
+        t->size = 0;
+        t->type = (uint8_t)type;
+        t->flags = flags;
+        t->depth = (uint16_t)depth;
+    }
+}
+
+/*
+ * Direct-threaded states (value, key, after, close) rather than one loop
+ * that dispatches on a state per token: the grammar fixes what follows a
+ * key (':' then a value) and a value (',' or a close), so each step jumps
+ * straight to the code that expects it. The innermost container's token,
+ * count and kind live in locals; only enclosing ones are on the stack.
+ */
+int kj_parse(const char *js, size_t len, struct kj_token *tok, size_t ntok)
+{
+    const unsigned char *s = (const unsigned char *)js;
+    struct {
+        uint32_t tok;   /* the container's token index */
+        uint32_t count; /* its members or elements so far */
+        int obj;
+    } st[KJ_MAX_DEPTH]; /* st[d]: saved state of the container at depth d+1 */
+    int sp = 0;         /* open containers */
+    uint32_t top = 0, count = 0; /* innermost open container, when sp > 0 */
+    int in_obj = 0;
+    size_t i = 0, start;
+    uint32_t nt = 0, idx;
+    uint8_t flags;
+    unsigned char c;
+    int type;
+
+    if (len > KJ_MAX_INPUT)
+        return -EFBIG;
+    if (js == NULL && len)
+        return -EINVAL;
+    if (tok == NULL)
+        ntok = 0;
+
+value:
+    SKIP_WS();
+    if (i >= len)
+        return -EINVAL;
+    c = s[i];
+    idx = nt++;
+    switch (c) {
+    case '{':
+    case '[':
+        if (sp == KJ_MAX_DEPTH)
+            return -E2BIG;
+        if (idx < ntok) {
+            struct kj_token *t = &tok[idx];
+
+            t->start = (uint32_t)i;
+            t->type = c == '{' ? KJ_OBJECT : KJ_ARRAY;
+            t->flags = 0;
+            t->depth = (uint16_t)sp;
+        }
+        if (sp > 0) {
+            st[sp - 1].tok = top;
+            st[sp - 1].count = count;
+            st[sp - 1].obj = in_obj;
+        }
+        sp++;
+        top = idx;
+        count = 0;
+        in_obj = c == '{';
+        i++;
+        SKIP_WS();
+        if (i < len && s[i] == (in_obj ? '}' : ']'))
+            goto close;
+        if (in_obj)
+            goto key;
+        count = 1;
+        goto value;
+    case '"':
+        start = ++i;
+        if (lex_string(s, len, &i, &flags) < 0)
+            return -EINVAL;
+        put_tok(tok, ntok, idx, start, i, KJ_STRING, flags, sp);
+        i++;
+        goto after;
+    case '-':
+    case '0': case '1': case '2': case '3': case '4':
+    case '5': case '6': case '7': case '8': case '9':
+        start = i;
+        if (lex_number(s, len, &i) < 0)
+            return -EINVAL;
+        put_tok(tok, ntok, idx, start, i, KJ_NUMBER, 0, sp);
+        goto after;
+    default:
+        start = i;
+        type = lex_literal(s, len, &i);
+        if (type < 0)
+            return -EINVAL;
+        put_tok(tok, ntok, idx, start, i, type, 0, sp);
+        goto after;
+    }
+
+key:
+    if (i >= len || s[i] != '"')
+        return -EINVAL;
+    count++;
+    start = ++i;
+    if (lex_string(s, len, &i, &flags) < 0)
+        return -EINVAL;
+    put_tok(tok, ntok, nt, start, i, KJ_STRING, flags, sp);
+    nt++;
+    i++;
+    SKIP_WS();
+    if (i >= len || s[i] != ':')
+        return -EINVAL;
+    i++;
+    goto value;
+
+after:
+    if (sp == 0)
+        goto end;
+    SKIP_WS();
+    if (i >= len)
+        return -EINVAL;
+    if (s[i] == ',') {
+        i++;
+        if (in_obj) {
+            SKIP_WS();
+            goto key;
+        }
+        count++;
+        goto value;
+    }
+    if (s[i] != (in_obj ? '}' : ']'))
+        return -EINVAL;
+    /* fall through: s[i] closes the innermost container */
+
+close:
+    if (top < ntok) {
+        struct kj_token *t = &tok[top];
+
+        t->end = (uint32_t)(i + 1);
+        t->next = nt;
+        t->size = count;
+    }
+    i++;
+    if (--sp > 0) {
+        top = st[sp - 1].tok;
+        count = st[sp - 1].count;
+        in_obj = st[sp - 1].obj;
+    }
+    goto after;
+
+end:
+    SKIP_WS();
+    if (i != len)
+        return -EINVAL; /* trailing bytes after the root value */
+    if (nt > ntok && tok != NULL)
+        return -ENOSPC;
+    return (int)nt;
+}
+
+/*
+ * Decode the next character of a validated string body at s[*pi] into u
+ * (1-4 bytes of UTF-8). Returns the byte count, or -1 on an invalid escape.
+ */
+static int next_char(const unsigned char *s, size_t len, size_t *pi, unsigned char u[4])
+{
+    size_t i = *pi;
+    long cp;
+
+    if (s[i] != '\\') {
+        u[0] = s[i];
+        *pi = i + 1;
+        return 1;
+    }
+    cp = lex_escape(s, len, pi);
+    if (cp < 0)
+        return -1;
+    if (cp < 0x80) {
+        u[0] = (unsigned char)cp;
+        return 1;
+    }
+    if (cp < 0x800) {
+        u[0] = (unsigned char)(0xC0 | (cp >> 6));
+        u[1] = (unsigned char)(0x80 | (cp & 0x3F));
+        return 2;
+    }
+    if (cp < 0x10000) {
+        u[0] = (unsigned char)(0xE0 | (cp >> 12));
+        u[1] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
+        u[2] = (unsigned char)(0x80 | (cp & 0x3F));
+        return 3;
+    }
+    u[0] = (unsigned char)(0xF0 | (cp >> 18));
+    u[1] = (unsigned char)(0x80 | ((cp >> 12) & 0x3F));
+    u[2] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
+    u[3] = (unsigned char)(0x80 | (cp & 0x3F));
+    return 4;
+}
+
+int kj_unescape(const char *str, size_t len, char *out, size_t cap, size_t *out_len)
+{
+    const unsigned char *s = (const unsigned char *)str;
+    size_t i = 0, o = 0;
+
+    if (cap == 0)
+        return -ENOSPC;
+    while (i < len) {
+        const void *bs = memchr(s + i, '\\', len - i);
+        size_t run = bs ? (size_t)((const unsigned char *)bs - (s + i)) : len - i;
+        unsigned char u[4];
+        int n;
+
+        if (run >= cap - o)
+            return -ENOSPC;
+        memcpy(out + o, s + i, run);
+        o += run;
+        i += run;
+        if (i == len)
+            break;
+        n = next_char(s, len, &i, u);
+        if (n < 0)
+            return -EINVAL;
+        if ((size_t)n >= cap - o)
+            return -ENOSPC;
+        memcpy(out + o, u, (size_t)n);
+        o += (size_t)n;
+    }
+    out[o] = '\0';
+    if (out_len)
+        *out_len = o;
+    return 0;
+}
+
+int kj_streq(const char *js, const struct kj_token *t, const char *lit, size_t n)
+{
+    const unsigned char *s = (const unsigned char *)js + t->start;
+    size_t len = t->end - t->start, i = 0, o = 0;
+
+    if (t->type != KJ_STRING)
+        return 0;
+    if (!(t->flags & KJ_F_ESCAPED))
+        return len == n && memcmp(s, lit, n) == 0;
+    while (i < len) {
+        unsigned char u[4];
+        int k = next_char(s, len, &i, u);
+
+        if (k < 0 || (size_t)k > n - o || memcmp(lit + o, u, (size_t)k) != 0)
+            return 0;
+        o += (size_t)k;
+    }
+    return o == n;
+}
+
+int kj_quote_numbers(const char *in, size_t len, char *out, size_t cap, size_t *out_len)
+{
+    const unsigned char *s = (const unsigned char *)in;
+    size_t i = 0, o = 0;
+    int depth = 0;
+
+    if (len > KJ_MAX_INPUT)
+        return -EFBIG;
+    if (cap == 0 || (in == NULL && len))
+        return -ENOSPC;
+    /* Invariant: o < cap, so out[o] can always take the final NUL. */
+    while (i < len) {
+        unsigned char c = s[i];
+        size_t j = i;
+        uint8_t flags;
+
+        if (is_ws(c) || c == ',' || c == ':') {
+            j = i + 1;
+        } else if (c == '{' || c == '[') {
+            if (depth == KJ_MAX_DEPTH)
+                return -E2BIG;
+            depth++;
+            j = i + 1;
+        } else if (c == '}' || c == ']') {
+            if (depth == 0)
+                return -EINVAL;
+            depth--;
+            j = i + 1;
+        } else if (c == '"') {
+            j = i + 1;
+            if (lex_string(s, len, &j, &flags) < 0)
+                return -EINVAL;
+            j++; /* past the closing quote */
+        } else if (c == '-' || is_digit(c)) {
+            if (lex_number(s, len, &j) < 0)
+                return -EINVAL;
+            if (j - i + 2 >= cap - o)
+                return -ENOSPC;
+            out[o++] = '"';
+            memcpy(out + o, s + i, j - i);
+            o += j - i;
+            out[o++] = '"';
+            i = j;
+            continue;
+        } else if (lex_literal(s, len, &j) < 0) {
+            return -EINVAL; /* a stray byte: letter, control, BOM, ... */
+        }
+        if (j - i >= cap - o)
+            return -ENOSPC;
+        memcpy(out + o, s + i, j - i);
+        o += j - i;
+        i = j;
+    }
+    out[o] = '\0';
+    if (out_len)
+        *out_len = o;
+    return 0;
+}
