@@ -109,7 +109,6 @@ static void should_compute_kraken_doc_checksum(void)
 	int i;
 
 	CU_ASSERT_FATAL(b != NULL);
-	CU_ASSERT(dump_crc32(0, "123456789", 9) == 0xcbf43926u);
 	b->price_precision = 1;
 	b->qty_precision = 8;
 	b->n_asks = b->n_bids = 10;

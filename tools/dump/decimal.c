@@ -7,6 +7,7 @@
  * rendered as UTC ISO-8601 with all nine fractional digits.
  */
 #include "dump.h"
+#include "kraken_book.h"
 
 #include <string.h>
 #include <time.h>
@@ -142,4 +143,14 @@ int64_t now_mono_ns(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+/* The checksum the exchange would send for this book: the publisher's own Kraken
+ * code, so the dump cannot disagree with what the publisher verified. */
+uint32_t book_checksum_kraken(const struct mdbus_book *b)
+{
+	MDBUS_STATIC_ASSERT(sizeof(struct kb_level) == sizeof(struct mdbus_level), "level layouts differ");
+	int na = b->n_asks < MDBUS_BOOK_DEPTH_MAX ? (int)b->n_asks : (int)MDBUS_BOOK_DEPTH_MAX;
+	int nb = b->n_bids < MDBUS_BOOK_DEPTH_MAX ? (int)b->n_bids : (int)MDBUS_BOOK_DEPTH_MAX;
+	return kb_checksum_levels((const struct kb_level *)b->asks, na, (const struct kb_level *)b->bids, nb);
 }

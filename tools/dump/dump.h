@@ -84,7 +84,6 @@ int64_t now_mono_ns(void);
 /* Kraken v2 book checksum over the top 10 asks then top 10 bids of b, rendered at the
  * book's precisions ('.' removed, leading zeros removed), CRC-32 (zlib polynomial). */
 uint32_t book_checksum_kraken(const struct mdbus_book *b);
-uint32_t dump_crc32(uint32_t crc, const void *buf, size_t len);
 
 /* --------------------------------------------------------------- decode.c */
 
