@@ -30,6 +30,14 @@ static inline void cpu_relax(void)
 	__asm__ __volatile__("yield" ::: "memory");
 #else
 	__asm__ __volatile__("" ::: "memory");
+/* Zero n bytes (a multiple of 8, 8-aligned) of a seqlocked area. */
+static inline void zero_shared(void *dst, size_t n)
+{
+	uint64_t *d = (uint64_t *)dst;
+	for (size_t i = 0; i < n / 8; i++)
+		__atomic_store_n(&d[i], 0, __ATOMIC_RELAXED);
+}
+
 #endif
 }
 
@@ -49,6 +57,14 @@ static inline void copy_to_shared(void *dst, const void *src, size_t n)
 	const uint64_t *s = (const uint64_t *)src;
 	for (size_t i = 0; i < n / 8; i++)
 		__atomic_store_n(&d[i], s[i], __ATOMIC_RELAXED);
+}
+
+/* Zero n bytes (a multiple of 8, 8-aligned) of a seqlocked area. */
+static inline void zero_shared(void *dst, size_t n)
+{
+	uint64_t *d = (uint64_t *)dst;
+	for (size_t i = 0; i < n / 8; i++)
+		__atomic_store_n(&d[i], 0, __ATOMIC_RELAXED);
 }
 
 #endif

@@ -66,7 +66,7 @@ struct mdbus_sub {
 	struct mdbus__registry reg;
 	int reg_idx;             /* -1 when not registered */
 	char feed[MDBUS_FEED_NAME_MAX + 1];
-	char name[MDBUS_READER_NAME_MAX];
+	_Alignas(8) char name[MDBUS_READER_NAME_MAX]; /* copied to shm in 8-byte words */
 };
 
 static const struct mdbus_shm_slot *slot_at(const mdbus_sub *s, uint64_t seq)
@@ -268,9 +268,33 @@ static int follow_name(mdbus_sub *s)
 	s->payload = tmp.payload;
 	s->dev = tmp.dev;
 	s->ino = tmp.ino;
+	/* Our registry slot belongs to the old feed's registry if the feed was removed
+	 * and re-created: join the one the new publisher watches, or it would never wake
+	 * us from a sleep. */
+	if (!(s->flags & MDBUS_SUB_NO_REGISTRY)) {
+		registry_leave(s);
+		registry_join(s);
+	}
 	uint64_t w = ld_acquire(&s->ctl->write_seq);
-	if (w < s->next_seq)
+	if (w < s->next_seq) {
 		s->next_seq = w;
+	} else if (s->next_seq < w) {
+		/* We are behind the successor's cursor (e.g. mdbus_sub_wait_gen followed
+		 * the name before we drained the old segment).  Sequences below the
+		 * successor's first record were never written into it: their slots stay
+		 * below 2q+2 and try_read would wait on them until the writer happens to
+		 * lap the slot.  Skip them as lost.  The scan stops at the first slot
+		 * holding q or a later lap (try_read handles that); every q in
+		 * [first, w) qualifies, so it is bounded by slot_count steps. */
+		uint64_t q = w > s->g.slot_count ? w - s->g.slot_count : 0;
+		if (q < s->next_seq)
+			q = s->next_seq;
+		while (q < w && ld_acquire(&slot_at(s, q)->stamp) < 2 * q + 2)
+			q++;
+		s->pending_lost += q - s->next_seq;
+		s->lost_total += q - s->next_seq;
+		s->next_seq = q;
+	}
 	registry_note(s);
 	return 1;
 }
@@ -348,22 +372,37 @@ static int try_read(mdbus_sub *s, struct mdbus_record *r)
 				return 1;
 			}
 		}
-		/* Lapped: the slot holds a later sequence.  write_seq - 1 is complete and the
-		 * writer may be overwriting write_seq's slot, which is (write_seq - count)'s;
-		 * the oldest record that can still be intact is write_seq - count + 1. */
+		/* The slot holds (or is taking) a later sequence m = n + k * count.  Re-load
+		 * the stamp with acquire: it pairs with the writer's release store of that
+		 * stamp ("mark slot busy"), which follows its store of write_seq = m, so the
+		 * cursor loaded after it is >= m.  (The relaxed s2 above gives no such
+		 * guarantee on weakly ordered CPUs.) */
+		uint64_t st = ld_acquire(&sl->stamp);
 		uint64_t w = ld_acquire(&s->ctl->write_seq);
-		uint64_t oldest = w >= s->g.slot_count ? w - s->g.slot_count + 1 : 0;
-		if (oldest <= n) {
-			/* A stamp ahead of a cursor that says n is still in the ring: either the
-			 * writer completed a slot and died before moving the cursor (the next
-			 * writer repairs that), or the segment is corrupt. */
-			if (s1 > 2 * w + 2)
-				return MDBUS_E_CORRUPT;
-			return 0;
+		if (st < want)
+			return 0; /* stamps only grow; a hostile writer moved it back */
+		if (st == want)
+			continue; /* likewise: look again */
+		if (n + s->g.slot_count <= w) {
+			/* Lapped.  The ring holds w - count .. w - 1, but the writer may be
+			 * overwriting w - count's slot right now (for w): go to the oldest
+			 * record present; if it is being overwritten, the next turn of this
+			 * loop sees its stamp move and steps past it the same way. */
+			uint64_t oldest = w - s->g.slot_count;
+			if (oldest <= n)
+				oldest = n + 1; /* n itself is the one being overwritten */
+			s->pending_lost += oldest - n;
+			s->lost_total += oldest - n;
+			s->next_seq = oldest;
+			continue;
 		}
-		s->pending_lost += oldest - n;
-		s->lost_total += oldest - n;
-		s->next_seq = oldest;
+		/* A stamp no writer can have stored yet (m >= n + count > w): the slot is
+		 * corrupt.  Skip it and count it, so the reader goes on after it. */
+		s->next_seq = n + 1;
+		s->pending_lost++;
+		s->lost_total++;
+		registry_note(s);
+		return MDBUS_E_CORRUPT;
 	}
 }
 
@@ -481,18 +520,21 @@ int mdbus_sub_seek(mdbus_sub *s, uint64_t seq)
 	return 0;
 }
 
-static int publisher_alive(const mdbus_sub *s, uint64_t *age_out)
+/* MDBUS_PUBLISHER_* for the publisher behind this segment. */
+static uint32_t publisher_state(const mdbus_sub *s, uint64_t *age_out)
 {
 	uint64_t beat = ld_acquire(&s->ctl->heartbeat_ns);
 	uint64_t now = mono_ns();
-	uint64_t age = now > beat ? now - beat : 0;
-	*age_out = age;
-	if (ld_acquire(&s->ctl->pub_state) != MDBUS_PUB_RUNNING)
-		return 0;
+	*age_out = now > beat ? now - beat : 0;
+	uint32_t state = ld_acquire(&s->ctl->pub_state);
+	if (state == MDBUS_PUB_STOPPED)
+		return MDBUS_PUBLISHER_STOPPED;
+	if (state != MDBUS_PUB_RUNNING)
+		return MDBUS_PUBLISHER_NONE;
 	pid_t pid = (pid_t)ld_relaxed(&s->ctl->publisher_pid);
 	if (pid <= 0 || (kill(pid, 0) < 0 && errno != EPERM))
-		return 0;
-	return age <= (uint64_t)s->g.stale_after_ms * 1000000u;
+		return MDBUS_PUBLISHER_DEAD;
+	return *age_out <= (uint64_t)s->g.stale_after_ms * 1000000u ? MDBUS_PUBLISHER_ALIVE : MDBUS_PUBLISHER_STALE;
 }
 
 int mdbus_sub_status(mdbus_sub *s, struct mdbus_status *st)
@@ -507,7 +549,8 @@ int mdbus_sub_status(mdbus_sub *s, struct mdbus_status *st)
 	st->publisher_stopped = ld_relaxed(&s->ctl->pub_state) == MDBUS_PUB_STOPPED;
 	st->retired = ld_relaxed(&s->ctl->retired) != 0;
 	uint64_t age;
-	st->publisher_alive = publisher_alive(s, &age);
+	st->publisher_state = publisher_state(s, &age);
+	st->publisher_alive = st->publisher_state == MDBUS_PUBLISHER_ALIVE;
 	st->heartbeat_age_ns = (int64_t)age;
 	st->write_seq = ld_acquire(&s->ctl->write_seq);
 	st->next_seq = s->next_seq;

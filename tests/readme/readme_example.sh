@@ -1,6 +1,7 @@
 #!/bin/sh
 # Compile the consumer example exactly as README.md shows it and run it against a feed.
 # usage: readme_example.sh README.md INCLUDE_DIR LIBDIR FEED_WRITER
+# env: CC (compiler), EXTRA_CFLAGS (e.g. the sanitizer flags the library was built with)
 set -eu
 readme=$1 inc=$2 libdir=$3 writer=$4
 tmp=$(mktemp -d)
@@ -10,7 +11,7 @@ trap 'kill $pid 2>/dev/null || true; rm -rf "$tmp"' EXIT
 awk '/^## Reading the bus/{f=1} f&&/^```c$/{c=1;next} c&&/^```$/{exit} c{print}' "$readme" > "$tmp/consumer.c"
 [ -s "$tmp/consumer.c" ] || { echo "no example found in $readme"; exit 1; }
 sed -i "s/\"kraken\"/\"$feed\"/" "$tmp/consumer.c"
-cc -std=c11 -Wall -Wextra -Werror -I"$inc" "$tmp/consumer.c" -L"$libdir" -lmdbus -Wl,-rpath,"$libdir" -o "$tmp/consumer"
+${CC:-cc} -std=c11 -Wall -Wextra -Werror ${EXTRA_CFLAGS:-} -I"$inc" "$tmp/consumer.c" -L"$libdir" -lmdbus -Wl,-rpath,"$libdir" -o "$tmp/consumer"
 "$writer" "$feed" > "$tmp/writer.out" &
 wpid=$!
 i=0; while [ ! -s "$tmp/writer.out" ] && [ $i -lt 500 ]; do sleep 0.01; i=$((i+1)); done
