@@ -331,6 +331,9 @@ int pub_ws_run(const struct pub_config *cfg, struct pub_state *st, struct pub_re
 	info.protocols = protocols;
 	info.options = LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;
 	info.fd_limit_per_thread = 16;
+	/* lws reads at most this much per poll (4 KiB by default): at hundreds of
+	 * thousands of frames a second that is a read syscall per few frames. */
+	info.pt_serv_buf_size = 256 * 1024;
 	ws->ctx = lws_create_context(&info);
 	if (!ws->ctx) {
 		LOGE("libwebsockets context creation failed");
