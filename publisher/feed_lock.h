@@ -17,4 +17,8 @@ int pub_feed_lock_take(const char *feed, mode_t mode);
 /* Release a lock taken by pub_feed_lock_take. */
 void pub_feed_lock_release(int fd);
 
+/* Release after a failed open: also removes the lock object when the feed has no
+ * data segment, so that a failed open leaves nothing behind. */
+void pub_feed_lock_abandon(int fd, const char *feed);
+
 #endif

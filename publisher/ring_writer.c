@@ -225,6 +225,13 @@ static int attach_existing(mdbus_writer *w, const char *name, struct carry *c, i
 		shm_unlink(name);
 		return 0;
 	}
+	/* The mode asked for applies to a reattached segment too: a restart with a
+	 * tighter --mode must not leave the feed open to whoever an earlier run let in. */
+	if ((st.st_mode & 07777) != w->mode && fchmod(fd, w->mode) < 0) {
+		rc = -errno;
+		munmap(p, g.segment_size);
+		goto err_close;
+	}
 	w->fd = fd;
 	w->base = p;
 	w->g.stale_after_ms = g.stale_after_ms; /* the header is written once */
@@ -289,7 +296,9 @@ int mdbus_writer_open(mdbus_writer **out, const char *feed, const struct mdbus_w
 	if (rc < 0)
 		goto err_unlock;
 	if (rc == 0) {
-		c.conn_gen += c.conn_gen & 1; /* a crash while connected is a disconnect */
+		/* An odd generation carried over from a predecessor segment stays odd here:
+		 * the "crash while connected is a disconnect" move below applies to both
+		 * paths, so readers that follow the name also get its STATUS record. */
 		rc = create_segment(w, name, &c);
 		if (rc < 0)
 			goto err_unlock;
@@ -326,7 +335,7 @@ err_unlock:
 		munmap(w->base, w->g.segment_size);
 	if (w->fd >= 0)
 		close(w->fd);
-	pub_feed_lock_release(w->lock_fd);
+	pub_feed_lock_abandon(w->lock_fd, feed);
 err_free:
 	free(w);
 	return rc;
@@ -369,7 +378,12 @@ int mdbus_writer_put(mdbus_writer *w, struct mdbus_record *r)
 	st_relaxed(&sl->exch_ts_ns, r->exch_ts_ns);
 	st_relaxed(&sl->recv_ts_ns, r->recv_ts_ns);
 	copy_to_shared(&sl->type, &r->type, 8);
-	copy_to_shared(sl + 1, r->u.bytes, w->payload);
+	/* Only the bytes the type uses come from the caller; the rest of the slot is
+	 * zeroed, so an unzeroed record never leaks publisher memory to readers. */
+	uint32_t used = payload_need(r);
+	used = used ? (used + 7) & ~7u : w->payload;
+	copy_to_shared(sl + 1, r->u.bytes, used);
+	zero_shared((uint8_t *)(sl + 1) + used, w->payload - used);
 	/* Publish slot.  Pairs with the reader's acquire load of the stamp. */
 	st_release(&sl->stamp, 2 * n + 2);
 	w->seq = n + 1;

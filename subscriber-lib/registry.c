@@ -79,9 +79,19 @@ int mdbus__registry_create(struct mdbus__registry *r, const char *feed, mode_t m
 		return rc;
 	if (slots == 0 || slots > MDBUS_REG_SLOTS_MAX)
 		return MDBUS_E_INVAL;
-	if (mdbus__registry_open(r, feed, 1) == 0)
-		return 0;
-	/* Absent or not a valid registry.  The caller holds the feed lock, so no other
+	if (mdbus__registry_open(r, feed, 1) == 0) {
+		/* Adopt only our own registry (another user's could keep `sleepers` high
+		 * or fake readers), and give it the mode asked for now. */
+		struct stat st;
+		if (fstat(r->fd, &st) == 0 && st.st_uid == geteuid()) {
+			if ((st.st_mode & 07777) != mode)
+				fchmod(r->fd, mode);
+			return 0;
+		}
+		mdbus__registry_close(r);
+	}
+	/* Absent, not a valid registry, or another user's (replaced if we may unlink
+	 * it, else we run without one).  The caller holds the feed lock, so no other
 	 * publisher races us; readers never create it. */
 	shm_unlink(name);
 	int fd = shm_open(name, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, mode);

@@ -578,6 +578,11 @@ int kj_quote_numbers(const char *in, size_t len, char *out, size_t cap, size_t *
     const unsigned char *s = (const unsigned char *)in;
     size_t i = 0, o = 0;
     int depth = 0;
+    /* Enough structure to know where an object key goes: quoting a number
+     * there ({1:2} -> {"1":"2"}) would turn invalid JSON into valid JSON, and
+     * the two decoding paths would disagree (found by tests/fuzz/fuzz_frame). */
+    uint64_t in_object = 0; /* bit d: the container at depth d is an object */
+    int want_key = 0;
 
     if (len > KJ_MAX_INPUT)
         return -EFBIG;
@@ -589,25 +594,35 @@ int kj_quote_numbers(const char *in, size_t len, char *out, size_t cap, size_t *
         size_t j = i;
         uint8_t flags;
 
-        if (is_ws(c) || c == ',' || c == ':') {
+        if (is_ws(c)) {
+            j = i + 1;
+        } else if (c == ',' || c == ':') {
+            want_key = c == ',' && depth > 0 && ((in_object >> (depth - 1)) & 1);
             j = i + 1;
         } else if (c == '{' || c == '[') {
             if (depth == KJ_MAX_DEPTH)
                 return -E2BIG;
+            if (c == '{')
+                in_object |= (uint64_t)1 << depth;
+            else
+                in_object &= ~((uint64_t)1 << depth);
+            want_key = c == '{';
             depth++;
             j = i + 1;
         } else if (c == '}' || c == ']') {
             if (depth == 0)
                 return -EINVAL;
             depth--;
+            want_key = 0;
             j = i + 1;
         } else if (c == '"') {
             j = i + 1;
             if (lex_string(s, len, &j, &flags) < 0)
                 return -EINVAL;
             j++; /* past the closing quote */
+            want_key = 0;
         } else if (c == '-' || is_digit(c)) {
-            if (lex_number(s, len, &j) < 0)
+            if (want_key || lex_number(s, len, &j) < 0)
                 return -EINVAL;
             if (j - i + 2 >= cap - o)
                 return -ENOSPC;
@@ -619,6 +634,8 @@ int kj_quote_numbers(const char *in, size_t len, char *out, size_t cap, size_t *
             continue;
         } else if (lex_literal(s, len, &j) < 0) {
             return -EINVAL; /* a stray byte: letter, control, BOM, ... */
+        } else {
+            want_key = 0;
         }
         if (j - i >= cap - o)
             return -ENOSPC;

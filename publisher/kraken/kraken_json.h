@@ -100,7 +100,8 @@ int kj_streq(const char *js, const struct kj_token *t, const char *lit, size_t n
  * refuses (bad numbers, strings, escapes, UTF-8, literals, stray bytes,
  * non-RFC whitespace such as the BOM or \v that cJSON would skip), and -E2BIG
  * for nesting deeper than KJ_MAX_DEPTH; structure (commas, colons, bracket
- * matching) is left to the DOM parser. -ENOSPC if out is too small, -EFBIG
+ * matching) is left to the DOM parser, except that a number where an object key
+ * belongs is refused (-EINVAL): quoted, it would become a valid key. -ENOSPC if out is too small, -EFBIG
  * if len > KJ_MAX_INPUT.
  */
 int kj_quote_numbers(const char *in, size_t len, char *out, size_t cap, size_t *out_len);
