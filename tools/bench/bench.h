@@ -195,6 +195,11 @@ uint32_t payload_len_for_slot(uint32_t slot_size);
 int cpu_writer(void);
 int cpu_reader(int i);
 
+/* Highest rate (of `rates`, 0-terminated; NULL = the bus's 5..80 M/s) at which one
+ * reader in `wait` loses nothing: `<prefix>.max_rps`.  Returns 0 or -1. */
+int sustained_ramp(const struct transport *tp, uint32_t slot, uint32_t slots, int wait, const double *rates,
+		   const char *prefix);
+
 /* Record the usual metrics of a stream run under prefix (and its check). */
 void stream_metrics(const char *prefix, const struct stream_out *o, int latency);
 

@@ -338,6 +338,7 @@ void json_emit(FILE *o, const char *mode, double lb[3], double la[3], double sec
 	cJSON_AddNumberToObject(par, "thr_rate", (double)g_opt.thr_rate);
 	cJSON_AddNumberToObject(par, "slots", g_opt.slots);
 	cJSON_AddNumberToObject(par, "e2e_rate", (double)g_opt.e2e_rate);
+	cJSON_AddNumberToObject(par, "e2e_seconds", g_opt.e2e_seconds);
 	cJSON *rd = cJSON_AddArrayToObject(par, "readers");
 	for (int i = 0; i < g_opt.nreaders; i++)
 		cJSON_AddItemToArray(rd, cJSON_CreateNumber(g_opt.readers[i]));

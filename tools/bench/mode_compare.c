@@ -52,6 +52,10 @@ int compare_run(const struct transport *tp, const char *p)
 	fails += stream(tp, 1, WAIT_DEFAULT, 0, key) < 0;
 	snprintf(key, sizeof key, "%s.thr.n8", p);
 	fails += stream(tp, 8, WAIT_DEFAULT, 0, key) < 0;
+	/* Sustained: the highest rate one reader (each at its best wait) gets without loss. */
+	static const double peer_rates[] = { 0.25e6, 0.5e6, 1e6, 1.5e6, 2e6, 3e6, 4e6, 5e6, 7.5e6, 10e6, 15e6, 20e6, 0 };
+	snprintf(key, sizeof key, "%s.ramp", p);
+	fails += sustained_ramp(tp, 64, g_opt.slots, strcmp(p, "zmq") == 0 ? WAIT_DEFAULT : WAIT_SPIN, peer_rates, key) < 0;
 	snprintf(key, sizeof key, "%s.lat.default", p);
 	fails += stream(tp, 1, WAIT_DEFAULT, g_opt.matrix_rate, key) < 0;
 	snprintf(key, sizeof key, "%s.lat.spin", p);
@@ -86,8 +90,10 @@ int compare_run(const struct transport *tp, const char *p)
 	fails += ring_run_counterpart("lat.spin.n1") < 0;
 	fails += ring_run_counterpart("paced.64.spin") < 0;
 	fails += ring_run_counterpart("pingpong") < 0;
+	fails += ring_run_counterpart("ramp.64") < 0;
 
 	ratio(m_cur("ring.thr.default.n1.read_rps_min"), m_cur("%s.thr.n1.read_rps_min", p), "ratio.%s.thr_read", p);
+	ratio(m_cur("ring.ramp.64.max_rps"), m_cur("%s.ramp.max_rps", p), "ratio.%s.sustained", p);
 	ratio(m_cur("ring.thr.default.n1.write_rps"), m_cur("%s.thr.n1.write_rps", p), "ratio.%s.thr_write", p);
 	ratio(m_cur("ring.thr.default.n8.read_rps_min"), m_cur("%s.thr.n8.read_rps_min", p), "ratio.%s.thr8_read", p);
 	ratio(m_cur("%s.lat.default.p50_ns", p), m_cur("ring.lat.default.n1.p50_ns"), "ratio.%s.lat_default_p50", p);
@@ -139,6 +145,7 @@ void compare_report(FILE *o, const char *p, const char *title)
 		snprintf(kr, sizeof kr, "ratio.%s." rsuffix, p);         \
 		row3(o, label, mkey, kp, kr, rate);                      \
 	} while (0)
+	ROW("highest rate with 0 lost, 1 reader", "ring.ramp.64.max_rps", "ramp.max_rps", "sustained", 1);
 	ROW("delivered/s, 1 reader (unpaced)", "ring.thr.default.n1.read_rps_min", "thr.n1.read_rps_min", "thr_read", 1);
 	ROW("written/s, 1 reader", "ring.thr.default.n1.write_rps", "thr.n1.write_rps", "thr_write", 1);
 	ROW("delivered/s, slowest of 8 readers", "ring.thr.default.n8.read_rps_min", "thr.n8.read_rps_min", "thr8_read", 1);

@@ -63,18 +63,30 @@ static int sustained(const struct transport *tp, uint32_t slot, uint32_t slots, 
 	return rc;
 }
 
-/* Highest rate of a ramp at which one spinning reader loses nothing and the writer
- * keeps the pace: the throughput a broadcast ring without back-pressure sustains. */
-static int ramp(const struct transport *tp, uint32_t slot, uint32_t slots, const char *prefix)
+/* Highest rate of a ramp at which one reader loses nothing and the writer keeps the
+ * pace: the throughput a broadcast ring without back-pressure sustains.  `rates` ends
+ * with 0; NULL = the bus's ramp. */
+int sustained_ramp(const struct transport *tp, uint32_t slot, uint32_t slots, int wait, const double *rates,
+		   const char *prefix)
 {
-	static const double rates[] = { 5e6, 10e6, 15e6, 20e6, 25e6, 30e6, 35e6, 40e6, 50e6, 60e6, 80e6 };
+	static const double ring_rates[] = { 5e6, 10e6, 15e6, 20e6, 25e6, 30e6, 35e6, 40e6, 50e6, 60e6, 80e6, 0 };
+	if (!rates)
+		rates = ring_rates;
 	double best = 0;
 	char key[96];
-	for (size_t i = 0; i < sizeof rates / sizeof rates[0]; i++) {
+	for (size_t i = 0; rates[i] > 0; i++) {
 		struct stream_out o;
-		snprintf(key, sizeof key, "%s.r%.0fM", prefix, rates[i] / 1e6);
-		int rc = sustained(tp, slot, slots, (uint64_t)rates[i], g_opt.seconds / 2, key, &o);
+		struct stream_cfg c = {
+			.tp = tp, .slot_size = slot, .slot_count = slots, .nreaders = 1,
+			.wait = wait, .rate = (uint64_t)rates[i], .unstamped = 1, .seconds = g_opt.seconds / 2,
+		};
+		snprintf(key, sizeof key, "%s.r%gM", prefix, rates[i] / 1e6);
+		int rc = stream_run(&c, &o);
+		if (g_opt.verbose && rc == 0)
+			fprintf(stderr, "  %-28s at %g M/s: written %.2f M/s, read %.2f M/s, lost %llu\n", key,
+				rates[i] / 1e6, o.write_rps / 1e6, o.read_rps_min / 1e6, (unsigned long long)o.lost);
 		if (rc < 0) {
+			fprintf(stderr, BENCH_PROG ": %s: %s\n", key, o.err);
 			check_note_failure(key, o.err);
 			stream_free(&o);
 			return -1;
@@ -88,6 +100,11 @@ static int ramp(const struct transport *tp, uint32_t slot, uint32_t slots, const
 	}
 	m_put(best, "%s.max_rps", prefix);
 	return 0;
+}
+
+static int ramp(const struct transport *tp, uint32_t slot, uint32_t slots, const char *prefix)
+{
+	return sustained_ramp(tp, slot, slots, WAIT_SPIN, NULL, prefix);
 }
 
 static int pingpong(const struct transport *tp, int wait, const char *key)
@@ -141,6 +158,8 @@ int ring_run_counterpart(const char *what)
 		return stream(&tp_mdbus, 64, 1, WAIT_SPIN, g_opt.rate, "ring.paced.64.spin");
 	if (strcmp(what, "pingpong") == 0 && isnan(m_cur("ring.pingpong.p50_ns")))
 		return pingpong(&tp_mdbus, WAIT_SPIN, "ring.pingpong");
+	if (strcmp(what, "ramp.64") == 0 && isnan(m_cur("ring.ramp.64.max_rps")))
+		return ramp(&tp_mdbus, 64, g_opt.slots, "ring.ramp.64");
 	return 0;
 }
 
