@@ -34,20 +34,22 @@ done
 floor=$(jq -r '(.metrics["floor.rtt.p50_ns"].median // 0) / 1000' "$json")
 rate=$(jq -r '.parameters.matrix_rate / 1000' "$json")
 reps=$(jq -r '.reps' "$json")
-load=$(jq -r '.machine.load_before | map(tostring) | join(" ")' "$json")
+# The noise of the run: CPUs other processes used (median over the repetitions).
+others=$(jq -r '(.metrics["machine.others_cpus"].median // null) | if . == null then "?" else (. * 100 | round / 100 | tostring) end' "$json")
 cpus=$(jq -r '.machine.cpus' "$json")
 
 gnuplot <<GP
-set terminal pngcairo size 1500,520 font "Sans,10"
+set terminal pngcairo size 1500,560 font "Sans,10"
 set output "$out"
-set multiplot layout 1,3 title "mdbus one-way latency vs reader processes (paced at ${rate} k records/s, 64-byte records, ${cpus} CPUs; median of ${reps} reps; load before: ${load})"
+set multiplot layout 1,3 title "mdbus one-way latency vs reader processes (paced at ${rate} k records/s, 64-byte records, ${cpus} CPUs; median of ${reps} reps; other processes used ${others} CPUs)"
 set logscale xy
 set xrange [0.8:40]
 set xtics ("1" 1, "2" 2, "4" 4, "8" 8, "16" 16, "32" 32)
 set xlabel "reader processes"
 set ylabel "latency (µs)"
 set grid
-set key bottom right opaque box
+set key horizontal bmargin center
+set bmargin 6
 set format y "%g"
 floor = $floor
 do for [w in "spin default sleep"] {
