@@ -19,7 +19,7 @@
  * (inputs are < 2^32 bytes). */
 #define EXP_SATURATE 1000000000LL
 
-static const int64_t pow10_tab[KD_MAX_PRECISION + 1] = {
+const int64_t kd__pow10[KD_MAX_PRECISION + 1] = {
     1LL, 10LL, 100LL, 1000LL, 10000LL, 100000LL, 1000000LL, 10000000LL,
     100000000LL, 1000000000LL, 10000000000LL, 100000000000LL,
     1000000000000LL, 10000000000000LL, 100000000000000LL,
@@ -228,7 +228,7 @@ static inline int parse_plain(const char *s, size_t len, int prec, int64_t *out)
     }
     if (i != len)
         return 0;
-    acc *= (uint64_t)pow10_tab[prec - nf];
+    acc *= (uint64_t)kd__pow10[prec - nf];
     *out = s[0] == '-' ? -(int64_t)acc : (int64_t)acc;
     return 1;
 }
@@ -329,5 +329,5 @@ int64_t kd_pow10(int n)
 {
     if (n < 0 || n > KD_MAX_PRECISION)
         return 0;
-    return pow10_tab[n];
+    return kd__pow10[n];
 }

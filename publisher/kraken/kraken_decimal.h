@@ -77,6 +77,30 @@ int kd_format(int64_t v, int precision, char *buf, size_t cap);
 /* 10^n for 0 <= n <= KD_MAX_PRECISION. */
 int64_t kd_pow10(int n);
 
+extern const int64_t kd__pow10[KD_MAX_PRECISION + 1]; /* for the inline below */
+
+/*
+ * kd_parse for a number whose digits are already known as an integer:
+ * value = (neg ? -1 : 1) * digits / 10^nfrac (the JSON tokenizer computes
+ * them while it lexes). Returns 1 with *out set when the result is what
+ * kd_parse gives and lies below 10^18 in magnitude (the usual price or qty);
+ * 0 when the caller must use kd_parse on the text instead (more fraction
+ * digits than precision, a larger value, a bad precision).
+ */
+static inline int kd_scale_digits(uint64_t digits, int nfrac, int neg, int precision,
+                                  int64_t *out)
+{
+    int up = precision - nfrac;
+
+    if (nfrac < 0 || up < 0 || precision > KD_MAX_PRECISION ||
+        digits >= (uint64_t)kd__pow10[KD_MAX_PRECISION - up])
+        return 0;
+    *out = (int64_t)digits * kd__pow10[up];
+    if (neg)
+        *out = -*out;
+    return 1;
+}
+
 #ifdef __cplusplus
 }
 #endif

@@ -244,36 +244,98 @@ static ALWAYS_INLINE int lex_string(const unsigned char *s, size_t len, size_t *
     }
 }
 
+/* A number's digits as they are lexed: KJ_F_DIGITS when n <= KJ_DIGITS_MAX
+ * and there was no exponent. */
+struct digits {
+    uint64_t v;   /* the digits so far, while n <= KJ_DIGITS_MAX */
+    size_t n;     /* digits seen, leading zeros included */
+    size_t nfrac; /* of which after the '.' */
+    int exp;      /* an exponent followed */
+};
+
+static const uint64_t pow10_8[9] = {
+    1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000,
+};
+
+static inline void add_digits(struct digits *d, uint64_t value, unsigned k)
+{
+    if (d->n + k <= KJ_DIGITS_MAX) /* 10^19 < 2^64: no overflow */
+        d->v = d->v * pow10_8[k] + value;
+    d->n += k;
+}
+
+#ifdef KJ_SWAR
+/* Value of the k (1..8) ASCII digits in the low bytes of v. Shifted to the
+ * top, the bytes below become leading zeros; then three multiply-shift steps
+ * combine digit pairs, then quads, then halves. */
+static inline uint64_t swar_value(uint64_t v, unsigned k)
+{
+    v <<= 8 * (8 - k);
+    v = ((v & 0x0F0F0F0F0F0F0F0Full) * 2561) >> 8;
+    v = ((v & 0x00FF00FF00FF00FFull) * 6553601) >> 16;
+    return ((v & 0x0000FFFF0000FFFFull) * 42949672960001ull) >> 32;
+}
+#endif
+
+/* A run of digits at s[*pi] (possibly empty), added to d; returns its length. */
+static ALWAYS_INLINE size_t lex_digits(const unsigned char *s, size_t len, size_t *pi,
+                                       struct digits *d)
+{
+    size_t i = *pi, b = i;
+
+#ifdef KJ_SWAR
+    while (len - i >= 8) {
+        uint64_t v = load64(s + i), m = digit_stops(v);
+        unsigned k = m ? (unsigned)__builtin_ctzll(m) >> 3 : 8;
+
+        if (k)
+            add_digits(d, swar_value(v, k), k);
+        i += k;
+        if (k < 8)
+            goto out;
+    }
+#endif
+    while (i < len && is_digit(s[i])) {
+        add_digits(d, (uint64_t)(s[i] - '0'), 1);
+        i++;
+    }
+out:
+    *pi = i;
+    return i - b;
+}
+
 /* Number at s[*pi] ('-' or digit) per RFC 8259; *pi ends just past it. */
-static ALWAYS_INLINE int lex_number(const unsigned char *s, size_t len, size_t *pi)
+static ALWAYS_INLINE int lex_number(const unsigned char *s, size_t len, size_t *pi,
+                                    struct digits *d)
 {
     size_t i = *pi;
 
+    d->v = 0;
+    d->n = 0;
+    d->nfrac = 0;
+    d->exp = 0;
     if (s[i] == '-')
         i++;
     if (i >= len)
         return -EINVAL;
     if (s[i] == '0') {
         i++;
+        d->n = 1;
     } else if (s[i] >= '1' && s[i] <= '9') {
-        SWAR_SKIP(s, len, i, digit_stops);
-        while (i < len && is_digit(s[i]))
-            i++;
+        lex_digits(s, len, &i, d);
     } else {
         return -EINVAL;
     }
     if (i < len && s[i] == '.') {
-        size_t f = ++i;
-
-        SWAR_SKIP(s, len, i, digit_stops);
-        while (i < len && is_digit(s[i]))
-            i++;
-        if (i == f)
+        i++;
+        d->nfrac = lex_digits(s, len, &i, d);
+        if (d->nfrac == 0)
             return -EINVAL;
     }
     if (i < len && (s[i] == 'e' || s[i] == 'E')) {
         size_t e;
 
+        d->exp = 1;
         i++;
         if (i < len && (s[i] == '+' || s[i] == '-'))
             i++;
@@ -352,6 +414,7 @@ int kj_parse(const char *js, size_t len, struct kj_token *tok, size_t ntok)
     uint8_t flags;
     unsigned char c;
     int type;
+    struct digits num;
 
     if (len > KJ_MAX_INPUT)
         return -EFBIG;
@@ -407,9 +470,14 @@ value:
     case '0': case '1': case '2': case '3': case '4':
     case '5': case '6': case '7': case '8': case '9':
         start = i;
-        if (lex_number(s, len, &i) < 0)
+        if (lex_number(s, len, &i, &num) < 0)
             return -EINVAL;
         put_tok(tok, ntok, idx, start, i, KJ_NUMBER, 0, sp);
+        if (idx < ntok && num.n <= KJ_DIGITS_MAX && !num.exp) {
+            tok[idx].flags = KJ_F_DIGITS;
+            tok[idx].nfrac = (uint8_t)num.nfrac;
+            tok[idx].digits = num.v;
+        }
         goto after;
     default:
         start = i;
@@ -622,7 +690,9 @@ int kj_quote_numbers(const char *in, size_t len, char *out, size_t cap, size_t *
             j++; /* past the closing quote */
             want_key = 0;
         } else if (c == '-' || is_digit(c)) {
-            if (want_key || lex_number(s, len, &j) < 0)
+            struct digits unused;
+
+            if (want_key || lex_number(s, len, &j, &unused) < 0)
                 return -EINVAL;
             if (j - i + 2 >= cap - o)
                 return -ENOSPC;

@@ -52,6 +52,14 @@ enum kj_type {
 /* kj_token.flags */
 #define KJ_F_ESCAPED 0x01  /* string contains '\' escapes: decode before use */
 #define KJ_F_NONASCII 0x02 /* string contains UTF-8 multi-byte sequences */
+#define KJ_F_DIGITS 0x04   /* number: digits and nfrac hold its exact value (below) */
+
+/* Most decimals fit 19 digits: the tokenizer, which has every digit in hand
+ * anyway, keeps their value so the decoder need not scan the text again.
+ * KJ_F_DIGITS is set for numbers without an exponent and with at most
+ * KJ_DIGITS_MAX digits (leading zeros count); value = (text starts with '-'
+ * ? -1 : 1) * digits / 10^nfrac. Other numbers keep only their text. */
+#define KJ_DIGITS_MAX 19
 
 struct kj_token {
     uint32_t start; /* first byte; for strings, just after the opening quote */
@@ -61,6 +69,8 @@ struct kj_token {
     uint8_t type;   /* enum kj_type */
     uint8_t flags;  /* KJ_F_* (strings only) */
     uint16_t depth; /* containers enclosing this token; 0 for the root */
+    uint8_t nfrac;   /* with KJ_F_DIGITS: digits after the '.'; else unspecified */
+    uint64_t digits; /* with KJ_F_DIGITS: every digit, as one integer; else unspecified */
 };
 
 /*

@@ -141,10 +141,21 @@ static int get_word(const struct fp *p, uint32_t i, const char *const *words, in
     if (rc < 0)                                                \
         return rc == KP_E_TOO_LONG ? KP_E_NUMBER : rc
 
-static int get_num(const struct fp *p, uint32_t i, int prec, int64_t *out)
+static int get_num_text(const struct fp *p, uint32_t i, int prec, int64_t *out)
 {
     NUMTEXT(p, i);
     return kp__num(s, n, prec, out);
+}
+
+/* Numbers the tokenizer already converted skip the text. */
+static int get_num(const struct fp *p, uint32_t i, int prec, int64_t *out)
+{
+    const struct kj_token *t = &p->t[i];
+
+    if ((t->flags & KJ_F_DIGITS) &&
+        kd_scale_digits(t->digits, t->nfrac, p->js[t->start] == '-', prec, out))
+        return 0;
+    return get_num_text(p, i, prec, out);
 }
 
 static int get_num_round(const struct fp *p, uint32_t i, int prec, int64_t *out, int *inexact)

@@ -6,6 +6,7 @@
  * decoding, and the property the reference decoder relies on: whatever
  * kj_parse refuses, kj_quote_numbers + cJSON refuses too, and the reverse.
  */
+#include "kraken_decimal.h"
 #include "kraken_json.h"
 #include "kraken_test.h"
 
@@ -290,6 +291,64 @@ static void should_find_string_and_number_ends_at_every_offset(void)
     }
 }
 
+/* The digits the tokenizer keeps must be the number's value exactly, and
+ * kd_scale_digits on them must agree with kd_parse on the text, for every
+ * length around the 8-byte steps, alone in the buffer (byte loop) or not. */
+static void should_keep_the_exact_digits_of_plain_numbers(void)
+{
+    uint64_t st = 42;
+
+    for (int c = 0; c < 20000; c++) {
+        char num[64], js[80], all[64];
+        int nint = 1 + (int)(ktest_rand(&st) % 13), nfrac = (int)(ktest_rand(&st) % 15);
+        int neg = ktest_rand(&st) % 4 == 0, exp = ktest_rand(&st) % 8 == 0, alone = c & 1;
+        size_t n = 0, na = 0;
+        struct kj_token t[4];
+        const struct kj_token *k;
+
+        if (neg)
+            num[n++] = '-';
+        for (int i = 0; i < nint; i++) {
+            char d = (char)('0' + ktest_rand(&st) % 10);
+
+            if (i == 0 && nint > 1 && d == '0')
+                d = '7';
+            if (i == 0 && ktest_rand(&st) % 3 == 0)
+                d = '0', nint = 1;
+            num[n++] = all[na++] = d;
+        }
+        if (nfrac) {
+            num[n++] = '.';
+            for (int i = 0; i < nfrac; i++)
+                num[n++] = all[na++] = (char)('0' + ktest_rand(&st) % (i % 3 ? 10 : 2));
+        }
+        if (exp)
+            n += (size_t)snprintf(num + n, sizeof(num) - n, "e-%d", (int)(ktest_rand(&st) % 9));
+        num[n] = '\0';
+        all[na] = '\0';
+        if (alone)
+            snprintf(js, sizeof(js), "%s", num);
+        else
+            snprintf(js, sizeof(js), "[%s,1]", num);
+        CU_ASSERT_FATAL(kj_parse(js, strlen(js), t, 4) > 0);
+        k = &t[alone ? 0 : 1];
+        CU_ASSERT_EQUAL(k->end - k->start, n);
+        CU_ASSERT_EQUAL(!!(k->flags & KJ_F_DIGITS), !exp && na <= KJ_DIGITS_MAX);
+        if (!(k->flags & KJ_F_DIGITS))
+            continue;
+        CU_ASSERT_EQUAL(k->nfrac, nfrac);
+        CU_ASSERT_EQUAL(k->digits, strtoull(all, NULL, 10));
+        for (int prec = 0; prec <= KD_MAX_PRECISION; prec++) {
+            int64_t fast, slow;
+
+            if (kd_scale_digits(k->digits, k->nfrac, neg, prec, &fast)) {
+                CU_ASSERT_EQUAL_FATAL(kd_parse(num, n, prec, &slow), 0);
+                CU_ASSERT_EQUAL(fast, slow);
+            }
+        }
+    }
+}
+
 int main(void)
 {
     static const struct ktest_case cases[] = {
@@ -305,6 +364,7 @@ int main(void)
         KTEST(should_agree_with_quote_pass_plus_cjson_on_validity),
         KTEST(should_agree_with_reference_on_random_byte_strings),
         KTEST(should_find_string_and_number_ends_at_every_offset),
+        KTEST(should_keep_the_exact_digits_of_plain_numbers),
     };
 
     return ktest_run("kraken_json", cases, sizeof(cases) / sizeof(cases[0]));
