@@ -12,7 +12,8 @@
  *    a payload only if the stamp read 2n+2 before and after copying it;
  *  - conn_gen is odd exactly while the exchange connection is up and subscribed; every
  *    change is also a STATUS record in the ring, and wakes gen_futex;
- *  - put() makes no system call unless the registry says a reader sleeps.
+ *  - put() makes no system call unless a reader announced a sleep (sleep_epoch moved)
+ *    since the last wake-up, and no fence unless one did within FENCE_LINGER_PUTS.
  */
 #define _GNU_SOURCE
 #include <mdbus/writer.h>
@@ -41,6 +42,10 @@
 #define DEFAULT_DEPTH        100u
 #define DEFAULT_MODE         0640u
 #define DEFAULT_STALE_MS     5000u
+/* Puts without a new sleeper after which put() drops its fence again (and sleepers go
+ * back to paying with membarrier).  In puts, not time: at a high rate the writer's
+ * fast path comes back within milliseconds, at a low one a fence costs nothing. */
+#define FENCE_LINGER_PUTS    65536u
 
 MDBUS_STATIC_ASSERT(offsetof(struct mdbus_record, flags) == offsetof(struct mdbus_record, type) + 2 &&
 		    offsetof(struct mdbus_record, symbol) == offsetof(struct mdbus_record, type) + 4,
@@ -310,18 +315,23 @@ int mdbus_writer_open(mdbus_writer **out, const char *feed, const struct mdbus_w
 	st_relaxed(&w->ctl->publisher_pid, (uint32_t)getpid());
 	st_relaxed(&w->ctl->retired, 0);
 
-	if (mdbus__registry_create(&w->reg, feed, registry_mode(d.mode), d.reader_slots) == 0) {
-		w->sleepers = &w->reg.hdr->sleepers;
-		mdbus__registry_reap_sleepers(&w->reg);
-	}
-	/* With the kernel's help (membarrier) sleeping readers pay for the StoreLoad
-	 * barrier the sleeper handshake needs, and put() does not. */
+	/* With the kernel's help (membarrier) a sleeping reader can pay for the StoreLoad
+	 * barrier the sleeper handshake needs, so put() carries no fence while nobody
+	 * sleeps.  Without it put() always fences. */
 	uint32_t flags = 0;
 	if (syscall(SYS_membarrier, MEMBARRIER_CMD_REGISTER_GLOBAL_EXPEDITED, 0, 0) == 0) {
 		w->asym = 1;
 		flags |= MDBUS_CTL_ASYM_FENCE;
 	}
 	st_relaxed(&w->ctl->ctl_flags, flags);
+	if (mdbus__registry_create(&w->reg, feed, registry_mode(d.mode), d.reader_slots) == 0) {
+		w->rh = w->reg.hdr;
+		mdbus__registry_reap_sleepers(&w->reg);
+		/* Readers may have gone to sleep under a predecessor: the first put wakes. */
+		w->woken_epoch = ld_relaxed(&w->rh->sleep_epoch) - 1;
+		w->fenced = !w->asym;
+		st_release(&w->rh->writer_fenced, (uint32_t)w->fenced);
+	}
 	mdbus_writer_heartbeat(w);
 	st_release(&w->ctl->pub_state, MDBUS_PUB_RUNNING);
 
@@ -339,6 +349,41 @@ err_unlock:
 err_free:
 	free(w);
 	return rc;
+}
+
+/*
+ * The writer's half of the sleeper handshake (the reader's is sleep_for_data in
+ * reader.c): published slot, then StoreLoad barrier, then load sleep_epoch.  The
+ * barrier is the fence below while `fenced`, else the membarrier the sleeping reader
+ * issued.  A wake-up is owed only for an epoch value not yet woken for: a reader that
+ * bumped it is either seen here, or sees our slot.
+ */
+static void wake_sleepers(mdbus_writer *w)
+{
+	struct mdbus_shm_registry *rh = w->rh;
+	if (w->fenced)
+		fence_seq_cst(); /* pairs with the fence after the reader's epoch bump */
+	/* Acquire: the futex bump below must follow the load in every order, so that a
+	 * reader whose bump we saw loaded its futex value before our bump (reader.c). */
+	uint32_t e = ld_acquire(&rh->sleep_epoch);
+	if (e != w->woken_epoch) {
+		w->woken_epoch = e;
+		w->calm_puts = 0;
+		if (!w->fenced) {
+			/* Release: a reader that sees 1 and skips membarrier also sees every
+			 * slot published before it, and fences are ours from the next put. */
+			w->fenced = 1;
+			st_release(&rh->writer_fenced, 1);
+		}
+		__atomic_fetch_add(&w->ctl->data_futex, 1, __ATOMIC_SEQ_CST);
+		mdbus__futex_wake_all(&w->ctl->data_futex);
+	} else if (w->fenced && w->asym && ++w->calm_puts >= FENCE_LINGER_PUTS) {
+		w->fenced = 0;
+		st_relaxed(&rh->writer_fenced, 0);
+		/* Pairs with the fence after the reader's epoch bump: a reader that still
+		 * read 1 (and skipped membarrier) bumped before our later epoch loads. */
+		fence_seq_cst();
+	}
 }
 
 /* Payload bytes each record type needs; RAW is checked by its length. */
@@ -390,17 +435,8 @@ int mdbus_writer_put(mdbus_writer *w, struct mdbus_record *r)
 	/* Pairs with readers' acquire loads of write_seq (open position, lap check). */
 	st_release(&w->ctl->write_seq, n + 1);
 
-	/* Wake sleepers.  The Dekker half of the writer: published slot, then load
-	 * `sleepers`.  Pairs with the reader's increment + barrier + re-check in
-	 * reader.c sleep_for_data; without membarrier the StoreLoad fence is ours. */
-	if (w->sleepers) {
-		if (!w->asym)
-			fence_seq_cst();
-		if (ld_relaxed(w->sleepers)) {
-			__atomic_fetch_add(&w->ctl->data_futex, 1, __ATOMIC_SEQ_CST);
-			mdbus__futex_wake_all(&w->ctl->data_futex);
-		}
-	}
+	if (w->rh)
+		wake_sleepers(w);
 	return 0;
 }
 
@@ -469,7 +505,7 @@ void mdbus_writer_heartbeat(mdbus_writer *w)
 	st_release(&w->ctl->heartbeat_ns, now);
 	/* A reader killed while asleep leaves its sleeper count behind; reclaim it now and
 	 * then (one lock probe per sleeping slot, only while the count is non-zero). */
-	if (w->sleepers && ld_relaxed(w->sleepers) && now - w->last_reap_ns >= 1000000000u) {
+	if (w->rh && ld_relaxed(&w->rh->sleepers) && now - w->last_reap_ns >= 1000000000u) {
 		w->last_reap_ns = now;
 		mdbus__registry_reap_sleepers(&w->reg);
 	}

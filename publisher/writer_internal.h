@@ -24,7 +24,10 @@ struct mdbus_writer {
 	uint64_t epoch;
 	int asym;                   /* registered for membarrier(GLOBAL_EXPEDITED) */
 	struct mdbus__registry reg;
-	uint32_t *sleepers;         /* &reg.hdr->sleepers, or NULL without a registry */
+	struct mdbus_shm_registry *rh; /* reg.hdr, or NULL without a registry */
+	uint32_t woken_epoch;       /* sleep_epoch value data_futex was last woken for */
+	int fenced;                 /* == rh->writer_fenced: put() fences before its epoch load */
+	uint32_t calm_puts;         /* puts in a row without a new sleeper, while fenced */
 	uint64_t last_reap_ns;      /* last dead-sleeper sweep (mdbus_writer_heartbeat) */
 };
 

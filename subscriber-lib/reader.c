@@ -422,9 +422,11 @@ static int record_ready(const mdbus_sub *s)
 /*
  * Sleep until the writer wakes data_futex, the deadline passes, or (when we cannot
  * announce ourselves) a short slice passes.  The announcement is a Dekker pair with
- * the writer: we increment `sleepers` then re-check the slot; the writer publishes
- * the slot then loads `sleepers`.  The StoreLoad barrier on the writer side is either
- * its own seq_cst fence or, when it registered for it, the membarrier issued here.
+ * the writer (ring_writer.c, wake_sleepers): we bump sleep_epoch then re-check the
+ * slot; the writer publishes the slot then loads sleep_epoch.  The StoreLoad barrier on
+ * the writer's side is its own fence while it says writer_fenced, else the membarrier
+ * issued here.  The writer wakes once per epoch value, so the futex value is loaded
+ * before the bump: whatever wake-up our bump earns comes after it and cannot be missed.
  */
 static void sleep_for_data(mdbus_sub *s, uint64_t deadline)
 {
@@ -432,30 +434,37 @@ static void sleep_for_data(mdbus_sub *s, uint64_t deadline)
 	if (left == 0)
 		return;
 	const uint32_t *word = &s->ctl->data_futex;
+	int64_t blind = left < 0 || left > BLIND_SLEEP_NS ? BLIND_SLEEP_NS : left;
 	if (s->reg_idx < 0) {
 		uint32_t v = ld_acquire(word);
 		if (record_ready(s))
 			return;
-		mdbus__futex_wait(word, v, left < 0 || left > BLIND_SLEEP_NS ? BLIND_SLEEP_NS : left);
+		mdbus__futex_wait(word, v, blind);
 		return;
 	}
+	struct mdbus_shm_registry *rh = s->reg.hdr;
 	struct mdbus_shm_reader *me = &s->reg.slots[s->reg_idx];
 	st_relaxed(&me->last_active_ns, mono_ns());
+	/* Acquire, and before the bump: pairs with the writer's acquire load of the epoch
+	 * that precedes its futex bump. */
+	uint32_t v = ld_acquire(word);
 	__atomic_store_n(&me->sleeping, 1, __ATOMIC_SEQ_CST);
-	__atomic_fetch_add(&s->reg.hdr->sleepers, 1, __ATOMIC_SEQ_CST);
-	if (ld_relaxed(&s->ctl->ctl_flags) & MDBUS_CTL_ASYM_FENCE) {
-		/* Pairs with the writer's plain load of `sleepers` after publishing
-		 * (ring_writer.c, "wake sleepers"): forces a full barrier on the writer's CPU
-		 * so either it sees our count or we see its slot. */
+	__atomic_fetch_add(&rh->sleepers, 1, __ATOMIC_SEQ_CST);
+	__atomic_fetch_add(&rh->sleep_epoch, 1, __ATOMIC_SEQ_CST);
+	/* Pairs with the writer's fence before its epoch load (while fenced) and with the
+	 * fence after it clears writer_fenced: reading 1 here means it fences for us. */
+	fence_seq_cst();
+	if (!ld_acquire(&rh->writer_fenced) && (ld_relaxed(&s->ctl->ctl_flags) & MDBUS_CTL_ASYM_FENCE)) {
+		/* Forces a full barrier on the writer's CPU between its slot store and its
+		 * epoch load (ring_writer.c, wake_sleepers), so either it sees our bump or we
+		 * see its slot. */
 		if (syscall(SYS_membarrier, MEMBARRIER_CMD_GLOBAL_EXPEDITED, 0, 0) < 0) {
 			mdbus__registry_unsleep(&s->reg, (uint32_t)s->reg_idx);
-			uint32_t v = ld_acquire(word);
 			if (!record_ready(s))
-				mdbus__futex_wait(word, v, left < 0 || left > BLIND_SLEEP_NS ? BLIND_SLEEP_NS : left);
+				mdbus__futex_wait(word, v, blind);
 			return;
 		}
 	}
-	uint32_t v = ld_acquire(word);
 	if (!record_ready(s) && !ld_acquire(&s->ctl->retired))
 		mdbus__futex_wait(word, v, left);
 	mdbus__registry_unsleep(&s->reg, (uint32_t)s->reg_idx);

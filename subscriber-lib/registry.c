@@ -38,7 +38,7 @@ static int map_registry(struct mdbus__registry *r, int fd, int rw)
 	struct mdbus_shm_registry *h = p;
 	/* Pairs with the release store of the magic in mdbus__registry_create. */
 	uint32_t n = 0;
-	if (ld_acquire(&h->magic) != MDBUS_REG_MAGIC || ld_relaxed(&h->layout_major) != MDBUS_LAYOUT_MAJOR ||
+	if (ld_acquire(&h->magic) != MDBUS_REG_MAGIC || ld_relaxed(&h->layout_major) != MDBUS_REG_LAYOUT_MAJOR ||
 	    ld_relaxed(&h->header_size) != sizeof *h || ld_relaxed(&h->reader_size) != sizeof(struct mdbus_shm_reader) ||
 	    (n = ld_relaxed(&h->reader_slots)) == 0 || n > MDBUS_REG_SLOTS_MAX ||
 	    (size_t)st.st_size < sizeof *h + (size_t)n * sizeof(struct mdbus_shm_reader)) {
@@ -107,8 +107,8 @@ int mdbus__registry_create(struct mdbus__registry *r, const char *feed, mode_t m
 		rc = -errno;
 		goto err_unlink;
 	}
-	h->layout_major = MDBUS_LAYOUT_MAJOR;
-	h->layout_minor = MDBUS_LAYOUT_MINOR;
+	h->layout_major = MDBUS_REG_LAYOUT_MAJOR;
+	h->layout_minor = MDBUS_REG_LAYOUT_MINOR;
 	h->header_size = sizeof *h;
 	h->reader_slots = slots;
 	h->reader_size = sizeof(struct mdbus_shm_reader);

@@ -1,7 +1,7 @@
 /*
  * registry.h — the reader registry /mdbus.<feed>.readers (private).
  *
- * Readers write it, the publisher creates it and reads `sleepers`, inspectors list it.
+ * Readers write it, the publisher creates it and reads `sleep_epoch`, inspectors list it.
  * A slot belongs to the reader holding an open-file-description write lock on the
  * slot's bytes (F_OFD_SETLK): the kernel drops the lock when that reader dies, so a
  * dead reader is detected, and its slot reclaimed, without any cooperation from it.
@@ -46,7 +46,7 @@ void mdbus__registry_release(struct mdbus__registry *r, uint32_t idx);
 void mdbus__registry_unsleep(struct mdbus__registry *r, uint32_t idx);
 
 /* Take dead readers out of the sleeper count (they died inside a futex wait and would
- * otherwise make the writer issue a wake-up per record forever).  Returns how many. */
+ * otherwise show as sleeping forever).  Returns how many. */
 int mdbus__registry_reap_sleepers(struct mdbus__registry *r);
 
 /* 1 if some process holds slot idx's lock, 0 if not, < 0 on error. */

@@ -74,6 +74,12 @@ extern "C" {
 #define MDBUS_REG_MAGIC      UINT64_C(0x0a6772535542444d)
 #define MDBUS_LAYOUT_MAJOR   1
 #define MDBUS_LAYOUT_MINOR   0
+/* The registry versions its own sleeper protocol.  2: readers bump sleep_epoch before
+ * they sleep and the writer wakes once per new value.  A reader of protocol 1 would
+ * never bump it and could sleep through data, so each side accepts only its own
+ * major and treats another as no registry (bounded blind sleeps, see reader.c). */
+#define MDBUS_REG_LAYOUT_MAJOR 2
+#define MDBUS_REG_LAYOUT_MINOR 0
 
 #define MDBUS_CACHELINE      64
 #define MDBUS_FEED_NAME_MAX  64      /* [A-Za-z0-9_.-]{1,64} */
@@ -324,9 +330,13 @@ struct mdbus_shm_registry {
 	uint32_t reader_size;       /*  20 sizeof(struct mdbus_shm_reader) */
 	uint64_t created_ns;        /*  24 */
 	uint8_t  pad0[32];          /*  32 */
-	uint32_t sleepers;          /*  64 readers inside a futex wait on data_futex; the
-	                                   writer wakes them only while this is non-zero */
-	uint8_t  pad1[60];          /*  68 */
+	uint32_t sleepers;          /*  64 readers inside a futex wait on data_futex (for
+	                                   inspection and reaping; put() does not read it) */
+	uint32_t sleep_epoch;       /*  68 bumped by every reader about to sleep; the writer
+	                                   wakes data_futex once per value it has not seen */
+	uint32_t writer_fenced;     /*  72 1 while every put() issues a StoreLoad fence before
+	                                   it loads sleep_epoch: sleepers need no membarrier */
+	uint8_t  pad1[52];          /*  76 */
 };                              /* 128 */
 
 struct mdbus_shm_reader {
@@ -437,6 +447,8 @@ MDBUS_ASSERT_OFF(mdbus_shm_registry, magic, 0);
 MDBUS_ASSERT_OFF(mdbus_shm_registry, reader_slots, 16);
 MDBUS_ASSERT_OFF(mdbus_shm_registry, reader_size, 20);
 MDBUS_ASSERT_OFF(mdbus_shm_registry, sleepers, 64);
+MDBUS_ASSERT_OFF(mdbus_shm_registry, sleep_epoch, 68);
+MDBUS_ASSERT_OFF(mdbus_shm_registry, writer_fenced, 72);
 MDBUS_ASSERT_SIZE(mdbus_shm_registry, 128);
 
 MDBUS_ASSERT_OFF(mdbus_shm_reader, in_use, 0);

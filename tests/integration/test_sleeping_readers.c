@@ -14,6 +14,15 @@
  *   must make far fewer system calls than records (< 2% of them).  Exit 77 if strace
  *   is missing or cannot trace here.
  *
+ * --handshake: the sleeper handshake under races.  1 or HS_READERS sleep-mode reader
+ *   processes follow a writer that puts records with random gaps around the time a
+ *   reader needs to fall asleep, and in bursts long enough for the writer to drop its
+ *   StoreLoad fence (FENCE_LINGER_PUTS) while readers are registered.  A lost wake-up
+ *   shows as a next() call that lasts HS_STALL_MS (far above any gap) or times out
+ *   while the record it waited for had been published: every such call fails, as does
+ *   read + lost != written for any reader.  The writer's fence flag must be seen set
+ *   while readers sleep and cleared after a burst with no sleeper.
+ *
  * --writer-child FEED N: the traced writer program.
  */
 #define _GNU_SOURCE
@@ -22,6 +31,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <sys/mman.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -333,6 +343,210 @@ static int run_syscalls(const char *self)
 	return tu_failures ? 1 : 0;
 }
 
+/* ----------------------------------------------------------- handshake */
+
+#define HS_READERS 4
+#define HS_TIMEOUT_MS 10000
+#define HS_STALL_MS 2000 /* no gap is longer: a call this long slept through a record */
+#define HS_BURST 70000 /* > FENCE_LINGER_PUTS in ring_writer.c */
+
+struct hs_report {
+	int open_rc;
+	uint64_t got, lost, timeouts, stalls, bad, calls;
+	uint64_t longest_ns;
+	uint64_t last_seq;
+};
+
+/* Read until record `last` (inclusive) has been read or lost, sleeping in between. */
+static void hs_reader(uint64_t last, int ev)
+{
+	struct hs_report rep = { 0 };
+	mdbus_sub *s;
+	rep.open_rc = mdbus_sub_open(&s, feed, MDBUS_SUB_WAIT_SLEEP);
+	if (tu_write_full(ev, &rep, sizeof rep) < 0 || rep.open_rc < 0)
+		_exit(2);
+	struct mdbus_record r;
+	uint64_t next = UINT64_MAX;
+	for (;;) {
+		uint64_t t0 = tu_mono_ns();
+		int rc = mdbus_sub_next(s, &r, HS_TIMEOUT_MS);
+		uint64_t took = tu_mono_ns() - t0;
+		rep.calls++;
+		rep.longest_ns = took > rep.longest_ns ? took : rep.longest_ns;
+		rep.stalls += took >= (uint64_t)HS_STALL_MS * 1000000u;
+		if (rc == 0) {
+			rep.timeouts++;
+			if (rep.timeouts > 3)
+				break;
+			continue;
+		}
+		if (rc < 0) {
+			rep.bad++;
+			break;
+		}
+		rep.lost += r.lost;
+		if ((next != UINT64_MAX && r.seq != next + r.lost) || tu_raw_check(&r, MDBUS_RAW_MAX, NULL, 0) < 0)
+			rep.bad++;
+		next = r.seq + 1;
+		rep.got++;
+		rep.last_seq = r.seq;
+		if (r.seq >= last)
+			break;
+	}
+	mdbus_sub_close(s);
+	if (tu_write_full(ev, &rep, sizeof rep) < 0)
+		_exit(3);
+	_exit(0);
+}
+
+static const struct mdbus_shm_registry *hs_map_registry(size_t *size)
+{
+	char name[128];
+	snprintf(name, sizeof name, "/mdbus.%s.readers", feed);
+	int fd = shm_open(name, O_RDONLY, 0);
+	if (fd < 0)
+		return NULL;
+	*size = sizeof(struct mdbus_shm_registry) + MDBUS_REG_SLOTS_DEFAULT * sizeof(struct mdbus_shm_reader);
+	void *p = mmap(NULL, *size, PROT_READ, MAP_SHARED, fd, 0);
+	close(fd);
+	return p == MAP_FAILED ? NULL : p;
+}
+
+static uint64_t hs_rand(uint64_t *x)
+{
+	*x ^= *x << 13;
+	*x ^= *x >> 7;
+	*x ^= *x << 17;
+	return *x;
+}
+
+static void hs_pause_ns(uint64_t ns)
+{
+	uint64_t until = tu_mono_ns() + ns;
+	while (tu_mono_ns() < until)
+		;
+}
+
+static int hs_put(mdbus_writer *w)
+{
+	struct mdbus_record r;
+	tu_raw_fill(&r, mdbus_writer_cursor(w), MDBUS_RAW_MAX);
+	return mdbus_writer_put(w, &r);
+}
+
+/* One round: readers start, records with gaps and bursts, readers report. */
+static void hs_round(mdbus_writer *w, const struct mdbus_shm_registry *rh, int round,
+		     int nreaders, uint64_t singles, int *saw_fenced, int *saw_unfenced,
+		     uint64_t *calls)
+{
+	uint64_t first = mdbus_writer_cursor(w);
+	uint64_t total = singles + 2 * HS_BURST;
+	uint64_t last = first + total - 1;
+	int ev[HS_READERS][2];
+	pid_t pid[HS_READERS];
+	for (int i = 0; i < nreaders; i++) {
+		if (pipe(ev[i]) < 0)
+			return;
+		pid[i] = fork();
+		if (pid[i] == 0) {
+			close(ev[i][0]);
+			hs_reader(last, ev[i][1]);
+		}
+		tu_child_add(pid[i]);
+		close(ev[i][1]);
+	}
+	struct hs_report rep;
+	for (int i = 0; i < nreaders; i++)
+		if (tu_read_full(ev[i][0], &rep, sizeof rep, 30000) < 0 || rep.open_rc != 0) {
+			TU_CHECK(0, "round %d: reader %d did not open", round, i);
+			goto out;
+		}
+	uint64_t x = 0x9e3779b97f4a7c15ull ^ (uint64_t)round;
+	uint64_t put = 0;
+	for (int phase = 0; phase < 4; phase++) {
+		if (phase == 1 || phase == 3) {
+			/* a burst: no reader announces a sleep for most of it, so the writer
+			 * drops its fence while they are registered */
+			for (uint32_t i = 0; i < HS_BURST; i++, put++)
+				TU_CHECK(hs_put(w) == 0, "put");
+			*saw_unfenced += !__atomic_load_n(&rh->writer_fenced, __ATOMIC_ACQUIRE);
+			continue;
+		}
+		for (uint64_t i = 0; i < singles / 2; i++, put++) {
+			/* gaps of 0..~150 us: around a wake-up and a reader's way into sleep */
+			hs_pause_ns(hs_rand(&x) % 150000);
+			TU_CHECK(hs_put(w) == 0, "put");
+			*saw_fenced += __atomic_load_n(&rh->writer_fenced, __ATOMIC_ACQUIRE) != 0;
+		}
+	}
+	TU_CHECK(put == total, "round %d: put %llu of %llu", round, (unsigned long long)put,
+		 (unsigned long long)total);
+	for (int i = 0; i < nreaders; i++) {
+		if (tu_read_full(ev[i][0], &rep, sizeof rep, 4 * HS_TIMEOUT_MS + 30000) < 0) {
+			TU_CHECK(0, "round %d: reader %d did not report", round, i);
+			continue;
+		}
+		TU_CHECK(rep.timeouts == 0 && rep.stalls == 0, "round %d: reader %d: %llu next() calls "
+			 "timed out, %llu took over %d ms (lost wake-up: records were published), "
+			 "longest %.1f ms, last read %llu of %llu", round, i,
+			 (unsigned long long)rep.timeouts, (unsigned long long)rep.stalls, HS_STALL_MS,
+			 (double)rep.longest_ns / 1e6, (unsigned long long)rep.last_seq, (unsigned long long)last);
+		*calls += rep.calls;
+		TU_CHECK(rep.bad == 0, "round %d: reader %d: %llu bad records", round, i,
+			 (unsigned long long)rep.bad);
+		TU_CHECK(rep.got + rep.lost == total, "round %d: reader %d: read %llu + lost %llu != %llu",
+			 round, i, (unsigned long long)rep.got, (unsigned long long)rep.lost,
+			 (unsigned long long)total);
+		int status;
+		char sb[64];
+		TU_CHECK(tu_reap_child(pid[i], 10000, &status) == 0 && WIFEXITED(status) &&
+			 WEXITSTATUS(status) == 0, "round %d: reader %d %s", round, i,
+			 tu_status_str(status, sb, sizeof sb));
+	}
+out:
+	tu_kill_children();
+	for (int i = 0; i < nreaders; i++)
+		close(ev[i][0]);
+}
+
+static int run_handshake(void)
+{
+	tu_guard(600, "sleeper handshake");
+	tu_feed_name(feed, "hand");
+	mdbus_writer *w;
+	struct mdbus_writer_opts o = { .slot_count = 4096 };
+	int rc = mdbus_writer_open(&w, feed, &o);
+	TU_CHECK(rc == 0, "writer_open: %s", mdbus_strerror(rc));
+	if (rc < 0)
+		return 1;
+	size_t size = 0;
+	const struct mdbus_shm_registry *rh = hs_map_registry(&size);
+	TU_CHECK(rh != NULL, "cannot map the registry");
+	if (!rh)
+		return 1;
+	int rounds = TU_TSAN || TU_ASAN ? 2 : 4;
+	uint64_t singles = TU_TSAN ? 2000 : 6000;
+	int fenced = 0, unfenced = 0;
+	uint64_t calls = 0;
+	/* one reader alone has nobody else's sleep to wake it by accident */
+	for (int i = 0; i < rounds && !tu_failures; i++)
+		hs_round(w, rh, i, i & 1 ? HS_READERS : 1, singles, &fenced, &unfenced, &calls);
+	printf("handshake: %d rounds of 1 or %d sleep-mode readers, %llu gapped records and 2 bursts "
+	       "of %d each; %llu waiting next() calls; fence seen on %d gapped puts, off after %d of %d "
+	       "bursts\n", rounds, HS_READERS, (unsigned long long)singles, HS_BURST,
+	       (unsigned long long)calls, fenced, unfenced, 2 * rounds);
+	TU_CHECK(fenced > 0, "the writer never fenced for its sleeping readers");
+	/* the last burst of a round is followed by nothing: with no sleeper announcing
+	 * during most of it, the fence must be dropped at least once */
+	TU_CHECK(unfenced > 0, "the writer never dropped its fence after a burst");
+	munmap((void *)rh, size);
+	mdbus_writer_close(w);
+	rc = mdbus_feed_remove(feed);
+	TU_CHECK(rc == 0, "feed_remove: %s", mdbus_strerror(rc));
+	printf("%s\n", tu_failures ? "FAILED" : "PASSED");
+	return tu_failures ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc == 4 && !strcmp(argv[1], "--writer-child"))
@@ -345,8 +559,10 @@ int main(int argc, char **argv)
 		self[n] = '\0';
 		return run_syscalls(self);
 	}
+	if (argc == 2 && !strcmp(argv[1], "--handshake"))
+		return run_handshake();
 	if (argc == 1 || (argc == 2 && !strcmp(argv[1], "--cpu")))
 		return run_cpu();
-	fprintf(stderr, "usage: %s [--cpu | --syscalls | --writer-child FEED N]\n", argv[0]);
+	fprintf(stderr, "usage: %s [--cpu | --syscalls | --handshake | --writer-child FEED N]\n", argv[0]);
 	return 2;
 }
