@@ -33,19 +33,43 @@ struct fp {
     void *ctx;
 };
 
-/* Keys are a few bytes long: an inline loop beats a call to memcmp. */
-static inline int key_eq(const struct fp *p, const struct kj_token *k, const struct kp__name *f)
+static inline uint32_t load32(const char *p)
 {
-    if (!(k->flags & KJ_F_ESCAPED)) {
-        const char *a = p->js + k->start;
+    uint32_t v;
 
-        if (k->end - k->start != f->n)
-            return 0;
-        for (size_t j = 0; j < f->n; j++)
-            if (a[j] != f->s[j])
+    memcpy(&v, p, 4); /* alignment-safe */
+    return v;
+}
+
+static inline uint64_t load64(const char *p)
+{
+    uint64_t v;
+
+    memcpy(&v, p, 8);
+    return v;
+}
+
+/* a[0..n) == b[0..n) for short n: two overlapping loads, never past n,
+ * instead of a byte loop or a call to memcmp. */
+static inline int short_eq(const char *a, const char *b, size_t n)
+{
+    if (n >= 8 && n <= 16)
+        return load64(a) == load64(b) && load64(a + n - 8) == load64(b + n - 8);
+    if (n >= 4 && n < 8)
+        return load32(a) == load32(b) && load32(a + n - 4) == load32(b + n - 4);
+    if (n < 4) {
+        for (size_t j = 0; j < n; j++)
+            if (a[j] != b[j])
                 return 0;
         return 1;
     }
+    return memcmp(a, b, n) == 0;
+}
+
+static inline int key_eq(const struct fp *p, const struct kj_token *k, const struct kp__name *f)
+{
+    if (!(k->flags & KJ_F_ESCAPED))
+        return k->end - k->start == f->n && short_eq(p->js + k->start, f->s, f->n);
     return kj_streq(p->js, k, f->s, f->n);
 }
 
@@ -61,10 +85,17 @@ static void fields(const struct fp *p, uint32_t obj, const struct kp__name *f, i
     for (uint32_t m = 0; m < t[obj].size; m++) {
         uint32_t v = i + 1;
 
-        for (int k = 0; k < nf; k++) {
-            if (slot[k] == NONE && key_eq(p, &t[i], &f[k])) {
-                slot[k] = v;
-                break;
+        /* Kraken sends the members of a book level or entry in schema order:
+         * try the name at the member's own position first. Names in f are
+         * distinct, so this finds what the scan below would. */
+        if (m < (uint32_t)nf && slot[m] == NONE && key_eq(p, &t[i], &f[m])) {
+            slot[m] = v;
+        } else {
+            for (int k = 0; k < nf; k++) {
+                if (slot[k] == NONE && key_eq(p, &t[i], &f[k])) {
+                    slot[k] = v;
+                    break;
+                }
             }
         }
         i = t[v].next;
