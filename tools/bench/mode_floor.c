@@ -172,13 +172,155 @@ static void futex_a(struct floor_shm *f, int rounds)
 		while (!__atomic_load_n(&f->fsleeping, __ATOMIC_ACQUIRE))
 			relax();
 		__atomic_store_n(&f->fsleeping, 0, __ATOMIC_RELAXED);
-		struct timespec d = { 0, (long)gap };
-		nanosleep(&d, NULL);
+		/* Paced as the bus writer is (sleep, then spin the last ~50 us): a waker
+		 * fresh out of its own halt wakes a halted sleeper differently. */
+		stamp_wait_until(stamp_now() + ns_to_ticks(gap));
 		__atomic_store_n(&f->fstamp, stamp_now(), __ATOMIC_RELEASE);
 		__atomic_fetch_add(&f->fword, 1, __ATOMIC_RELEASE);
 		futex(&f->fword, FUTEX_WAKE, 1);
 	}
 	_exit(0);
+}
+
+/* ------------------------------------------------ herd: N bare futex sleepers */
+
+#define HERD_MAX   32
+#define HERD_RING  4096u
+
+/* The floor of N sleeping readers on the reader CPUs at --matrix-rate: no bus, just
+ * a counter, a stamp per event and FUTEX_WAKE(all) while anyone waits.  Each sleeper
+ * handles every event it missed when it runs (as a sleep-mode reader reads its
+ * backlog), so this is what N wake-ups plus N context switches per batch cost here. */
+struct herd_shm {
+	_Alignas(64) uint32_t word;          /* events published (low 32 bits) */
+	_Alignas(64) uint32_t waiters;       /* sleepers inside FUTEX_WAIT or about to be */
+	_Alignas(64) uint32_t ready, stop;
+	uint64_t stamp[HERD_RING];           /* stamp of event i at [i % HERD_RING] */
+	uint64_t lost[HERD_MAX];             /* events overwritten before a sleeper ran */
+	struct hist h[HERD_MAX];
+};
+
+static void herd_sleeper(struct herd_shm *hs, int k)
+{
+	pin_to_cpu(cpu_reader(k));
+	uint32_t seen = __atomic_load_n(&hs->word, __ATOMIC_ACQUIRE);
+	__atomic_fetch_add(&hs->ready, 1, __ATOMIC_RELEASE);
+	while (!__atomic_load_n(&hs->stop, __ATOMIC_ACQUIRE)) {
+		uint32_t cur = __atomic_load_n(&hs->word, __ATOMIC_ACQUIRE);
+		if (cur != seen) {
+			uint64_t now = stamp_now();
+			for (; seen != cur; seen++) {
+				uint64_t t = __atomic_load_n(&hs->stamp[seen % HERD_RING], __ATOMIC_RELAXED);
+				if (cur - seen >= HERD_RING / 2)
+					hs->lost[k]++;
+				else
+					hist_add(&hs->h[k], now > t ? ticks_to_ns(now - t) : 0);
+			}
+			continue;
+		}
+		/* Dekker with the waker: count ourselves, then re-check the word; it bumps
+		 * the word, then loads the count (both sides seq_cst). */
+		__atomic_fetch_add(&hs->waiters, 1, __ATOMIC_SEQ_CST);
+		if (__atomic_load_n(&hs->word, __ATOMIC_SEQ_CST) == cur)
+			futex(&hs->word, FUTEX_WAIT, cur);
+		__atomic_fetch_sub(&hs->waiters, 1, __ATOMIC_SEQ_CST);
+	}
+	_exit(0);
+}
+
+static void herd_waker(struct herd_shm *hs, int n)
+{
+	pin_to_cpu(cpu_writer());
+	uint64_t limit = mono_now_ns() + 10000000000ull;
+	while (__atomic_load_n(&hs->ready, __ATOMIC_ACQUIRE) < (uint32_t)n && mono_now_ns() < limit)
+		usleep(1000);
+	usleep(20000); /* let every sleeper reach its first wait */
+	double period = 1e9 * g_ticks_per_ns / (double)(g_opt.matrix_rate ? g_opt.matrix_rate : 100000);
+	uint64_t t0 = stamp_now(), end = t0 + ns_to_ticks((uint64_t)(g_opt.seconds * 1e9));
+	uint64_t base = t0, k0 = 0, reset = ns_to_ticks(1000000);
+	for (uint64_t i = 0;; i++) {
+		uint64_t due = base + (uint64_t)((double)(i - k0) * period);
+		stamp_wait_until(due);
+		uint64_t now = stamp_now();
+		if (now >= end)
+			break;
+		if (now - due > reset) {
+			base = now;
+			k0 = i;
+		}
+		uint32_t w = (uint32_t)i;
+		__atomic_store_n(&hs->stamp[w % HERD_RING], now, __ATOMIC_RELAXED);
+		__atomic_store_n(&hs->word, w + 1, __ATOMIC_SEQ_CST);
+		if (__atomic_load_n(&hs->waiters, __ATOMIC_SEQ_CST))
+			futex(&hs->word, FUTEX_WAKE, INT32_MAX);
+	}
+	__atomic_store_n(&hs->stop, 1, __ATOMIC_RELEASE);
+	__atomic_fetch_add(&hs->word, 1, __ATOMIC_SEQ_CST);
+	futex(&hs->word, FUTEX_WAKE, INT32_MAX);
+	_exit(0);
+}
+
+/* Returns 0, or -1 if a process failed or hung. */
+static int herd_run(int n)
+{
+	struct herd_shm *hs = mmap(NULL, sizeof *hs, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (hs == MAP_FAILED)
+		return -1;
+	memset(hs, 0, sizeof *hs);
+	for (int k = 0; k < n; k++)
+		hist_reset(&hs->h[k]);
+	pid_t pid[HERD_MAX + 1];
+	int started = 0, ok = 1;
+	fflush(NULL);
+	for (int k = 0; k <= n && ok; k++) {
+		pid_t p = fork();
+		if (p == 0) {
+			bench_child_start();
+			if (k < n)
+				herd_sleeper(hs, k);
+			herd_waker(hs, n);
+		}
+		ok = p > 0;
+		if (ok)
+			pid[started++] = p;
+	}
+	uint64_t limit = mono_now_ns() + 60000000000ull;
+	for (int k = 0; k < started; k++) {
+		int st = 0;
+		while (ok && waitpid(pid[k], &st, WNOHANG) == 0) {
+			if (mono_now_ns() > limit || g_stop) {
+				ok = 0;
+				break;
+			}
+			usleep(2000);
+		}
+		if (!ok)
+			break;
+		ok = WIFEXITED(st) && WEXITSTATUS(st) == 0;
+	}
+	if (!ok)
+		for (int k = 0; k < started; k++) {
+			kill(pid[k], SIGKILL);
+			waitpid(pid[k], NULL, 0);
+		}
+	if (ok) {
+		struct hist all;
+		hist_reset(&all);
+		uint64_t lost = 0;
+		for (int k = 0; k < n; k++) {
+			hist_merge(&all, &hs->h[k]);
+			lost += hs->lost[k];
+		}
+		ok = all.count > 0;
+		if (ok) {
+			m_put(hist_quantile(&all, 0.5), "floor.herd.p50_ns");
+			m_put(hist_quantile(&all, 0.99), "floor.herd.p99_ns");
+			m_put((double)lost, "floor.herd.lost");
+			m_put((double)n, "floor.herd.n");
+		}
+	}
+	munmap(hs, sizeof *hs);
+	return ok ? 0 : -1;
 }
 
 static int run_pair(void (*fa)(struct floor_shm *, int), void (*fb)(struct floor_shm *, int),
@@ -391,6 +533,15 @@ int mode_floor(void)
 		check_note_failure("floor.futex", "futex wake-up measurement did not complete");
 		ok = 0;
 	}
+	/* the largest reader count of the matrix, as sleepers */
+	int hn = 0;
+	for (int i = 0; i < g_opt.nreaders; i++)
+		hn = g_opt.readers[i] > hn ? g_opt.readers[i] : hn;
+	hn = hn > HERD_MAX ? HERD_MAX : hn;
+	if (hn > 0 && herd_run(hn) < 0) {
+		check_note_failure("floor.herd", "futex herd measurement did not complete");
+		ok = 0;
+	}
 	if (run_pair(jitter_a, jitter_b, f, 0) == 0) {
 		m_put(f->j_stalls[0] + f->j_stalls[1], "floor.jitter.stalls_per_s");
 		m_put(fmax(f->j_max_us[0], f->j_max_us[1]), "floor.jitter.max_us");
@@ -444,4 +595,9 @@ void report_floor(FILE *o)
 		fmt_num(c, sizeof c, "floor.jitter.lost_pct", " %", 1, 2));
 	fprintf(o, "   futex wake-up (the floor of a sleeping reader), one sleeper, %.0f wakes/s: p50 %s, p99 %s\n",
 		(double)g_opt.wake_rate, fmt_ns(a, sizeof a, "floor.futex.p50_ns"), fmt_ns(b, sizeof b, "floor.futex.p99_ns"));
+	fprintf(o, "   %s bare futex sleepers on the reader CPU(s), %.0f events/s, FUTEX_WAKE(all) per event\n"
+		   "   (the floor of that many sleep-mode readers): p50 %s, p99 %s, %s events lost\n",
+		fmt_num(d, sizeof d, "floor.herd.n", "", 1, 0), (double)g_opt.matrix_rate,
+		fmt_ns(a, sizeof a, "floor.herd.p50_ns"), fmt_ns(b, sizeof b, "floor.herd.p99_ns"),
+		fmt_num(c, sizeof c, "floor.herd.lost", "", 1, 0));
 }
