@@ -179,7 +179,7 @@ static int get_num_text(const struct fp *p, uint32_t i, int prec, int64_t *out)
 }
 
 /* Numbers the tokenizer already converted skip the text. */
-static int get_num(const struct fp *p, uint32_t i, int prec, int64_t *out)
+static inline int get_num(const struct fp *p, uint32_t i, int prec, int64_t *out)
 {
     const struct kj_token *t = &p->t[i];
 
@@ -277,6 +277,22 @@ static int status(const struct fp *p, uint32_t data)
     return 0;
 }
 
+/* fields() for a book level, with a shortcut for the shape Kraken sends:
+ * {"price":<scalar>,"qty":<scalar>}, in that order and nothing else. */
+static inline void level_fields(const struct fp *p, uint32_t obj, uint32_t *f)
+{
+    const struct kj_token *t = p->t;
+
+    if (t[obj].size == 2 && t[obj + 2].next == obj + 3 &&
+        key_eq(p, &t[obj + 1], &kp__level_f[L_PRICE]) &&
+        key_eq(p, &t[obj + 3], &kp__level_f[L_QTY])) {
+        f[L_PRICE] = obj + 2;
+        f[L_QTY] = obj + 4;
+        return;
+    }
+    fields(p, obj, kp__level_f, L_N, f);
+}
+
 static int levels(const struct fp *p, uint32_t arr, const struct kp_symbol_info *si,
                   uint32_t *first, uint32_t *count)
 {
@@ -299,7 +315,7 @@ static int levels(const struct fp *p, uint32_t arr, const struct kp_symbol_info 
             return KP_E_CAPACITY;
         if (t[i].type != KJ_OBJECT)
             return KP_E_FIELD;
-        fields(p, i, kp__level_f, L_N, f);
+        level_fields(p, i, f);
         TRY(req(f[L_PRICE]));
         TRY(get_num(p, f[L_PRICE], si->price_prec, &lv->price));
         TRY(req(f[L_QTY]));
