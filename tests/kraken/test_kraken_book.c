@@ -8,6 +8,7 @@
  */
 #include "kraken_book.h"
 #include "kraken_crc32.h"
+#include "kraken_decimal.h"
 #include "kraken_parse.h"
 #include "kraken_test.h"
 
@@ -186,6 +187,53 @@ static void should_strip_leading_zeros_in_checksum(void)
     struct kb_level ask = {5, 100000};
 
     CU_ASSERT_EQUAL(kb_checksum_levels(&ask, 1, NULL, 0), kc_crc32(0, "5100000", 7));
+}
+
+/* The digits behind the checksum, against snprintf: every value below 10^6,
+ * each power of ten and its neighbours up to INT64_MAX, and random values of
+ * every length, alone and as price-qty pairs. */
+static uint32_t crc_of_pair(int64_t price, int64_t qty)
+{
+    char txt[48];
+    int n = 0;
+
+    if (price)
+        n += snprintf(txt + n, sizeof(txt) - (size_t)n, "%lld", (long long)price);
+    if (qty)
+        n += snprintf(txt + n, sizeof(txt) - (size_t)n, "%lld", (long long)qty);
+    return kc_crc32(0, txt, (size_t)n);
+}
+
+static void check_pair(int64_t price, int64_t qty)
+{
+    struct kb_level lv = {price, qty};
+
+    if (kb_checksum_levels(&lv, 1, NULL, 0) != crc_of_pair(price, qty)) {
+        fprintf(stderr, "checksum digits wrong for %lld %lld\n", (long long)price, (long long)qty);
+        CU_FAIL("checksum digits");
+    }
+}
+
+static void should_render_checksum_digits_of_every_length(void)
+{
+    uint64_t st = 7;
+
+    for (int64_t v = 0; v < 1000000; v++)
+        check_pair(v, 0);
+    for (int k = 0; k <= KD_MAX_PRECISION; k++) {
+        int64_t p10 = kd_pow10(k);
+
+        check_pair(p10 - 1, p10);
+        check_pair(p10, p10 + 1);
+        check_pair(0, p10 - 1);
+    }
+    check_pair(INT64_MAX, INT64_MAX);
+    for (int c = 0; c < 200000; c++) {
+        int64_t a = (int64_t)(ktest_rand(&st) >> (1 + ktest_rand(&st) % 63));
+        int64_t b = (int64_t)(ktest_rand(&st) >> (1 + ktest_rand(&st) % 63));
+
+        check_pair(a, b);
+    }
 }
 
 static void should_checksum_what_it_has_with_fewer_than_ten_levels(void)
@@ -370,6 +418,7 @@ int main(void)
         KTEST(should_refuse_bad_side_and_negative_values),
         KTEST(should_clear_on_precision_change),
         KTEST(should_strip_leading_zeros_in_checksum),
+        KTEST(should_render_checksum_digits_of_every_length),
         KTEST(should_checksum_what_it_has_with_fewer_than_ten_levels),
         KTEST(should_checksum_only_the_top_ten_levels),
         KTEST(should_match_a_naive_model_under_random_messages),
