@@ -39,6 +39,7 @@ struct bench_opts {
 	uint64_t wake_rate;        /* paced rate of the wake-up test */
 	int readers[8], nreaders;  /* reader counts of the matrix */
 	uint32_t slots;            /* ring slots */
+	uint32_t thr_slots;        /* ring slots of the sustained runs and ramps */
 	int pp_rounds;             /* ping-pong round trips per repetition */
 	uint64_t e2e_rate;         /* mock exchange frames/s for the latency run */
 	double e2e_seconds;

@@ -68,6 +68,8 @@ static void usage(FILE *o)
 "  --thr-rate N       sustained-throughput rate, records/s [25000000]\n"
 "  --readers LIST     reader counts of the matrix [1,2,4,8,32]\n"
 "  --slots N          ring slots (power of two) [65536]\n"
+"  --thr-slots N      ring slots / queue depth of the sustained-throughput runs and\n"
+"                     ramps, sized for rate x the longest stall [1048576; --quick: 65536]\n"
 "  --e2e-rate N       mock exchange frames/s for the e2e latency run [1000]\n"
 "  --e2e-seconds S    length of each e2e run [2; --quick: 0.5]\n"
 "  --publisher PATH   mdbus-publisher [$MDBUS_PUBLISHER, next to this program, build tree, PATH]\n"
@@ -195,7 +197,7 @@ enum { M_FLOOR = 1, M_RING = 2, M_ZMQ = 4, M_IOX = 8, M_E2E = 16, M_ALL = 31 };
 
 int main(int argc, char **argv)
 {
-	enum { O_JSON = 1000, O_QUICK, O_REPS, O_SECONDS, O_RATE, O_MRATE, O_WRATE, O_TRATE, O_READERS, O_SLOTS,
+	enum { O_JSON = 1000, O_QUICK, O_REPS, O_SECONDS, O_RATE, O_MRATE, O_WRATE, O_TRATE, O_READERS, O_SLOTS, O_TSLOTS,
 	       O_E2E_RATE, O_E2E_SECONDS, O_PUB, O_MOCK, O_ROUDI, O_MAXO, O_VERSION };
 	static const struct option lo[] = {
 		{ "json", no_argument, NULL, O_JSON },
@@ -208,6 +210,7 @@ int main(int argc, char **argv)
 		{ "thr-rate", required_argument, NULL, O_TRATE },
 		{ "readers", required_argument, NULL, O_READERS },
 		{ "slots", required_argument, NULL, O_SLOTS },
+		{ "thr-slots", required_argument, NULL, O_TSLOTS },
 		{ "e2e-rate", required_argument, NULL, O_E2E_RATE },
 		{ "e2e-seconds", required_argument, NULL, O_E2E_SECONDS },
 		{ "publisher", required_argument, NULL, O_PUB },
@@ -270,6 +273,11 @@ int main(int argc, char **argv)
 			if (parse_u64(optarg, 16, 1u << 26, &v) < 0 || (v & (v - 1)))
 				return bad("--slots wants a power of two 16..67108864, got", optarg);
 			g_opt.slots = (uint32_t)v;
+			break;
+		case O_TSLOTS:
+			if (parse_u64(optarg, 16, 1u << 26, &v) < 0 || (v & (v - 1)))
+				return bad("--thr-slots wants a power of two 16..67108864, got", optarg);
+			g_opt.thr_slots = (uint32_t)v;
 			break;
 		case O_E2E_RATE:
 			if (parse_u64(optarg, 1, 1000000, &g_opt.e2e_rate) < 0)
@@ -352,6 +360,8 @@ int main(int argc, char **argv)
 	g_opt.seconds = seconds > 0 ? seconds : g_opt.quick ? 0.05 : 0.5;
 	g_opt.e2e_seconds = e2e_seconds > 0 ? e2e_seconds : g_opt.quick ? 0.5 : 2.0;
 	g_opt.pp_rounds = g_opt.quick ? 20000 : 1000000;
+	if (!g_opt.thr_slots)
+		g_opt.thr_slots = g_opt.quick ? 65536 : 1u << 20;
 	g_opt.publisher = find_tool(pub, "MDBUS_PUBLISHER", "mdbus-publisher", "../../publisher/mdbus-publisher");
 	g_opt.mock = find_tool(mock, "MDBUS_MOCK", "mdbus-mock-exchange", "../mock-exchange/mdbus-mock-exchange");
 	g_opt.ncpus = cpus_allowed(g_opt.cpus, BENCH_MAX_CPUS);

@@ -337,6 +337,7 @@ void json_emit(FILE *o, const char *mode, double lb[3], double la[3], double sec
 	cJSON_AddNumberToObject(par, "wake_rate", (double)g_opt.wake_rate);
 	cJSON_AddNumberToObject(par, "thr_rate", (double)g_opt.thr_rate);
 	cJSON_AddNumberToObject(par, "slots", g_opt.slots);
+	cJSON_AddNumberToObject(par, "thr_slots", g_opt.thr_slots);
 	cJSON_AddNumberToObject(par, "e2e_rate", (double)g_opt.e2e_rate);
 	cJSON_AddNumberToObject(par, "e2e_seconds", g_opt.e2e_seconds);
 	cJSON *rd = cJSON_AddArrayToObject(par, "readers");

@@ -55,7 +55,7 @@ int compare_run(const struct transport *tp, const char *p)
 	/* Sustained: the highest rate one reader (each at its best wait) gets without loss. */
 	static const double peer_rates[] = { 0.25e6, 0.5e6, 1e6, 1.5e6, 2e6, 3e6, 4e6, 5e6, 7.5e6, 10e6, 15e6, 20e6, 0 };
 	snprintf(key, sizeof key, "%s.ramp", p);
-	fails += sustained_ramp(tp, 64, g_opt.slots, strcmp(p, "zmq") == 0 ? WAIT_DEFAULT : WAIT_SPIN, peer_rates, key) < 0;
+	fails += sustained_ramp(tp, 64, g_opt.thr_slots, strcmp(p, "zmq") == 0 ? WAIT_DEFAULT : WAIT_SPIN, peer_rates, key) < 0;
 	snprintf(key, sizeof key, "%s.lat.default", p);
 	fails += stream(tp, 1, WAIT_DEFAULT, g_opt.matrix_rate, key) < 0;
 	snprintf(key, sizeof key, "%s.lat.spin", p);
@@ -137,7 +137,8 @@ void compare_report(FILE *o, const char *p, const char *title)
 		fprintf(o, "   skipped: %s\n", m_skipped(mode));
 		return;
 	}
-	fprintf(o, "   floor of this run: cache-line round trip p50 %s\n", fmt_ns(a, sizeof a, "floor.rtt.p50_ns"));
+	fprintf(o, "   floor of this run: cache-line round trip p50 %s; queue depth %u (ramps: %u; iceoryx: its fixed 256)\n",
+		fmt_ns(a, sizeof a, "floor.rtt.p50_ns"), g_opt.slots, g_opt.thr_slots);
 	fprintf(o, "   %-40s %-24s %-24s %s\n", "measure", "mdbus", title, "mdbus advantage");
 #define ROW(label, mkey, psuffix, rsuffix, rate)                         \
 	do {                                                             \

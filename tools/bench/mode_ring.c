@@ -159,7 +159,7 @@ int ring_run_counterpart(const char *what)
 	if (strcmp(what, "pingpong") == 0 && isnan(m_cur("ring.pingpong.p50_ns")))
 		return pingpong(&tp_mdbus, WAIT_SPIN, "ring.pingpong");
 	if (strcmp(what, "ramp.64") == 0 && isnan(m_cur("ring.ramp.64.max_rps")))
-		return ramp(&tp_mdbus, 64, g_opt.slots, "ring.ramp.64");
+		return ramp(&tp_mdbus, 64, g_opt.thr_slots, "ring.ramp.64");
 	return 0;
 }
 
@@ -188,7 +188,7 @@ int mode_ring(void)
 	/* Sustained throughput: the writer paced at --thr-rate, one spinning reader. */
 	{
 		struct stream_out o;
-		if (sustained(tp, 64, g_opt.slots, g_opt.thr_rate, g_opt.seconds, "ring.sust.64", &o) == 0) {
+		if (sustained(tp, 64, g_opt.thr_slots, g_opt.thr_rate, g_opt.seconds, "ring.sust.64", &o) == 0) {
 			stream_metrics("ring.sust.64", &o, 0);
 		} else {
 			check_note_failure("ring.sust.64", o.err);
@@ -196,10 +196,10 @@ int mode_ring(void)
 		}
 		stream_free(&o);
 	}
-	fails += ramp(tp, 64, g_opt.slots, "ring.ramp.64") < 0;
-	fails += ramp(tp, 128, g_opt.slots, "ring.ramp.128") < 0;
-	fails += ramp(&tp_ref, 64, g_opt.slots, "ref.ramp.64") < 0;
-	fails += ramp(&tp_ref, 128, g_opt.slots, "ref.ramp.128") < 0;
+	fails += ramp(tp, 64, g_opt.thr_slots, "ring.ramp.64") < 0;
+	fails += ramp(tp, 128, g_opt.thr_slots, "ring.ramp.128") < 0;
+	fails += ramp(&tp_ref, 64, g_opt.thr_slots, "ref.ramp.64") < 0;
+	fails += ramp(&tp_ref, 128, g_opt.thr_slots, "ref.ramp.128") < 0;
 
 	/* Slot sizes, the writer alone, and the reference ring. */
 	fails += stream(tp, 128, 1, WAIT_SPIN, 0, "ring.thr128.spin.n1") < 0;
@@ -307,7 +307,7 @@ void report_ring(FILE *o)
 			g_opt.ncpus);
 	fprintf(o, "   lost = records that readers never saw (summed over readers); -1 = not measured\n");
 
-	fprintf(o, "\n-- sustained throughput: writer paced in batches, one spinning reader, %u slots\n", g_opt.slots);
+	fprintf(o, "\n-- sustained throughput: writer paced in batches, one spinning reader, %u slots\n", g_opt.thr_slots);
 	fprintf(o, "   %-50s %s written, %s read, %s lost\n", "mdbus 64 B at --thr-rate",
 		fmt_rate(a, sizeof a, "ring.sust.64.write_rps"), fmt_rate(b, sizeof b, "ring.sust.64.read_rps_min"),
 		fmt_num(c, sizeof c, "ring.sust.64.lost", "", 1, 0));

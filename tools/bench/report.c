@@ -59,6 +59,8 @@ static void take_parameters(const cJSON *root)
 	g_opt.matrix_rate = (uint64_t)num(p, "matrix_rate", (double)g_opt.matrix_rate);
 	g_opt.wake_rate = (uint64_t)num(p, "wake_rate", (double)g_opt.wake_rate);
 	g_opt.slots = (uint32_t)num(p, "slots", g_opt.slots);
+	/* runs saved before thr_slots existed used the matrix's ring */
+	g_opt.thr_slots = (uint32_t)num(p, "thr_slots", g_opt.slots);
 	g_opt.e2e_rate = (uint64_t)num(p, "e2e_rate", (double)g_opt.e2e_rate);
 	g_opt.e2e_seconds = num(p, "e2e_seconds", 2.0);
 	const cJSON *rd = cJSON_GetObjectItemCaseSensitive(p, "readers"), *x;
