@@ -82,18 +82,6 @@ static inline uint64_t digit_stops(uint64_t v)
     return ((x + ONES * (127 - 9)) | x) & HIGHS;
 }
 
-/* Advance *pi over bytes that stops() does not flag, 8 at a time. */
-#define SWAR_SKIP(s, len, i, stops)                                  \
-    while ((len) - (i) >= 8) {                                       \
-        uint64_t m_ = stops(load64((s) + (i)));                      \
-        if (m_) {                                                    \
-            (i) += (size_t)__builtin_ctzll(m_) >> 3;                 \
-            break;                                                   \
-        }                                                            \
-        (i) += 8;                                                    \
-    }
-#else
-#define SWAR_SKIP(s, len, i, stops)
 #endif
 
 static inline int is_ws(unsigned char c)
@@ -209,6 +197,23 @@ static int lex_utf8(const unsigned char *s, size_t len, size_t *pi)
     return 0;
 }
 
+/* Index of the first byte from s[i] on that ends a run of plain string
+ * bytes (see sclass), or len. */
+static ALWAYS_INLINE size_t skip_plain(const unsigned char *s, size_t len, size_t i)
+{
+#ifdef KJ_SWAR
+    for (; len - i >= 8; i += 8) {
+        uint64_t m = string_stops(load64(s + i));
+
+        if (m)
+            return i + ((size_t)__builtin_ctzll(m) >> 3);
+    }
+#endif
+    while (i < len && sclass[s[i]] == C_PLAIN)
+        i++;
+    return i;
+}
+
 /* String body from s[*pi] (just after the opening quote); on success *pi is
  * the index of the closing quote. */
 static ALWAYS_INLINE int lex_string(const unsigned char *s, size_t len, size_t *pi,
@@ -218,16 +223,15 @@ static ALWAYS_INLINE int lex_string(const unsigned char *s, size_t len, size_t *
     uint8_t f = 0;
 
     for (;;) {
-        SWAR_SKIP(s, len, i, string_stops);
-        while (i < len && sclass[s[i]] == C_PLAIN)
-            i++;
+        i = skip_plain(s, len, i);
         if (i >= len)
             return -EINVAL;
-        switch (sclass[s[i]]) {
-        case C_QUOTE:
+        if (s[i] == '"') {
             *pi = i;
             *flags = f;
             return 0;
+        }
+        switch (sclass[s[i]]) {
         case C_BSLASH:
             if (lex_escape(s, len, &i) < 0)
                 return -EINVAL;
@@ -247,7 +251,7 @@ static ALWAYS_INLINE int lex_string(const unsigned char *s, size_t len, size_t *
 /* A number's digits as they are lexed: KJ_F_DIGITS when n <= KJ_DIGITS_MAX
  * and there was no exponent. */
 struct digits {
-    uint64_t v;   /* the digits so far, while n <= KJ_DIGITS_MAX */
+    uint64_t v;   /* the digits so far, exact while n <= KJ_DIGITS_MAX */
     size_t n;     /* digits seen, leading zeros included */
     size_t nfrac; /* of which after the '.' */
     int exp;      /* an exponent followed */
@@ -257,10 +261,11 @@ static const uint64_t pow10_8[9] = {
     1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000,
 };
 
+/* v is exact while n <= KJ_DIGITS_MAX (10^19 < 2^64); past that it wraps
+ * (unsigned, so defined) and is not used. */
 static inline void add_digits(struct digits *d, uint64_t value, unsigned k)
 {
-    if (d->n + k <= KJ_DIGITS_MAX) /* 10^19 < 2^64: no overflow */
-        d->v = d->v * pow10_8[k] + value;
+    d->v = d->v * pow10_8[k] + value;
     d->n += k;
 }
 
@@ -472,9 +477,9 @@ value:
         start = i;
         if (lex_number(s, len, &i, &num) < 0)
             return -EINVAL;
-        put_tok(tok, ntok, idx, start, i, KJ_NUMBER, 0, sp);
-        if (idx < ntok && num.n <= KJ_DIGITS_MAX && !num.exp) {
-            tok[idx].flags = KJ_F_DIGITS;
+        flags = num.n <= KJ_DIGITS_MAX && !num.exp ? KJ_F_DIGITS : 0;
+        put_tok(tok, ntok, idx, start, i, KJ_NUMBER, flags, sp);
+        if (idx < ntok) {
             tok[idx].nfrac = (uint8_t)num.nfrac;
             tok[idx].digits = num.v;
         }
