@@ -33,11 +33,19 @@ struct fp {
     void *ctx;
 };
 
+static inline uint16_t load16(const char *p)
+{
+    uint16_t v;
+
+    memcpy(&v, p, 2); /* alignment-safe */
+    return v;
+}
+
 static inline uint32_t load32(const char *p)
 {
     uint32_t v;
 
-    memcpy(&v, p, 4); /* alignment-safe */
+    memcpy(&v, p, 4);
     return v;
 }
 
@@ -57,12 +65,10 @@ static inline int short_eq(const char *a, const char *b, size_t n)
         return load64(a) == load64(b) && load64(a + n - 8) == load64(b + n - 8);
     if (n >= 4 && n < 8)
         return load32(a) == load32(b) && load32(a + n - 4) == load32(b + n - 4);
-    if (n < 4) {
-        for (size_t j = 0; j < n; j++)
-            if (a[j] != b[j])
-                return 0;
-        return 1;
-    }
+    if (n >= 2 && n < 4)
+        return load16(a) == load16(b) && load16(a + n - 2) == load16(b + n - 2);
+    if (n < 2)
+        return n == 0 || a[0] == b[0];
     return memcmp(a, b, n) == 0;
 }
 
