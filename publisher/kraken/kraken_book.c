@@ -16,6 +16,25 @@
 
 #define MAX_PREC 18
 
+/* One level's checksum text: the digits of price then qty. */
+struct kb__memo_level {
+    int64_t price, qty;
+    uint32_t len;
+    char txt[2 * 20 + 8]; /* two uint64s of digits, and put_digits' 8-byte stores */
+};
+
+/* Bytes copied per level: every text fits, and a fixed size copies as a few
+ * moves instead of a call. */
+#define MEMO_COPY (2 * 20)
+
+/* The text of the top levels as of the last two checksums: lv[cur] is the
+ * last one, lv[!cur] is written by the next. */
+struct kb__memo {
+    int cur;
+    int n[2][2];
+    struct kb__memo_level lv[2][2][KB_CHECKSUM_LEVELS];
+};
+
 struct kb_book *kb_new(int depth, int price_prec, int qty_prec)
 {
     struct kb_book *b;
@@ -29,7 +48,7 @@ struct kb_book *kb_new(int depth, int price_prec, int qty_prec)
     cap = (size_t)depth + KB_SLACK((size_t)depth);
     /* struct kb_book's size is a multiple of 8, so the levels that follow it
      * are aligned for int64. */
-    b = malloc(sizeof(*b) + 2 * cap * sizeof(struct kb_level));
+    b = malloc(sizeof(*b) + 2 * cap * sizeof(struct kb_level) + sizeof(struct kb__memo));
     if (b == NULL)
         return NULL;
     memset(b, 0, sizeof(*b));
@@ -39,6 +58,8 @@ struct kb_book *kb_new(int depth, int price_prec, int qty_prec)
     b->qty_prec = qty_prec;
     b->bids = (struct kb_level *)(void *)(b + 1);
     b->asks = b->bids + cap;
+    b->memo = (struct kb__memo *)(void *)(b->asks + cap);
+    memset(b->memo, 0, sizeof(*b->memo));
     return b;
 }
 
@@ -240,7 +261,54 @@ uint32_t kb_checksum_levels(const struct kb_level *asks, int nasks,
     return kc_crc32(0, buf, (size_t)(p - buf));
 }
 
+/*
+ * Text of the best levels of one side, reusing what the last checksum
+ * rendered: between two messages most of the top ten levels are unchanged,
+ * only their positions shift. old[] is sorted like the side, so one forward
+ * walk finds each level's previous text; a level's text depends on nothing
+ * but its two mantissas, so the memo is never stale (not even across
+ * kb_clear or a precision change). p needs MEMO_COPY bytes of slack.
+ */
+static char *side_text(char *p, const struct kb_level *lv, int n, int side,
+                       const struct kb__memo_level *old, int nold, struct kb__memo_level *now)
+{
+    int j = 0;
+
+    for (int k = 0; k < n; k++) {
+        struct kb__memo_level *m = &now[k];
+
+        while (j < nold && (side == KB_BID ? old[j].price > lv[k].price
+                                           : old[j].price < lv[k].price))
+            j++;
+        if (j < nold && old[j].price == lv[k].price && old[j].qty == lv[k].qty) {
+            *m = old[j];
+        } else {
+            m->price = lv[k].price;
+            m->qty = lv[k].qty;
+            m->len = (uint32_t)(put_digits(put_digits(m->txt, (uint64_t)m->price),
+                                           (uint64_t)m->qty) - m->txt);
+        }
+        memcpy(p, m->txt, MEMO_COPY);
+        p += m->len;
+    }
+    return p;
+}
+
 uint32_t kb_checksum(const struct kb_book *b)
 {
-    return kb_checksum_levels(b->asks, b->nasks, b->bids, b->nbids);
+    struct kb__memo *mo = b->memo;
+    int old = mo->cur, now = !old;
+    int na = b->nasks < KB_CHECKSUM_LEVELS ? b->nasks : KB_CHECKSUM_LEVELS;
+    int nb = b->nbids < KB_CHECKSUM_LEVELS ? b->nbids : KB_CHECKSUM_LEVELS;
+    char buf[2 * KB_CHECKSUM_LEVELS * 2 * 20 + MEMO_COPY];
+    char *p = buf;
+
+    p = side_text(p, b->asks, na, KB_ASK, mo->lv[old][KB_ASK], mo->n[old][KB_ASK],
+                  mo->lv[now][KB_ASK]);
+    p = side_text(p, b->bids, nb, KB_BID, mo->lv[old][KB_BID], mo->n[old][KB_BID],
+                  mo->lv[now][KB_BID]);
+    mo->n[now][KB_ASK] = na;
+    mo->n[now][KB_BID] = nb;
+    mo->cur = now;
+    return kc_crc32(0, buf, (size_t)(p - buf));
 }

@@ -58,6 +58,7 @@ struct kb_book {
     uint64_t evicted;     /* levels dropped because a side was at cap (never reset) */
     struct kb_level *bids; /* [cap], highest price first */
     struct kb_level *asks; /* [cap], lowest price first */
+    struct kb__memo *memo; /* private to kb_checksum */
 };
 
 /*
@@ -99,7 +100,9 @@ void kb_truncate(struct kb_book *b);
  * first) then the best 10 bids (highest first), each level's price then qty
  * rendered at the instrument precision with '.' and leading zeros removed,
  * concatenated; CRC-32 (zlib) of that text. A side with fewer than 10 levels
- * uses what it has. Allocation-free, no snprintf.
+ * uses what it has. Allocation-free, no snprintf. The book remembers the
+ * text of the levels it rendered last time (hidden state, so the const is
+ * logical only: one thread per book, as for every kb_* call).
  */
 uint32_t kb_checksum(const struct kb_book *b);
 

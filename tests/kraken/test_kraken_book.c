@@ -236,6 +236,34 @@ static void should_render_checksum_digits_of_every_length(void)
     }
 }
 
+/* kb_checksum reuses the text of levels it rendered before; that text must
+ * follow the levels through shifts, a clear and a precision change. */
+static void should_checksum_like_the_levels_after_shifts_and_clears(void)
+{
+    struct kb_book *b = kb_new(10, 1, 8);
+
+    CU_ASSERT_PTR_NOT_NULL_FATAL(b);
+    for (int round = 0; round < 3; round++) {
+        for (int i = 0; i < 12; i++) {
+            kb_apply(b, KB_BID, 1000 - i, 5 + i);
+            kb_apply(b, KB_ASK, 1001 + i, 7 + i);
+        }
+        kb_truncate(b);
+        CU_ASSERT_EQUAL(kb_checksum(b), kb_checksum_levels(b->asks, b->nasks, b->bids, b->nbids));
+        kb_apply(b, KB_BID, 1000, 0);            /* every bid moves up one place */
+        kb_apply(b, KB_ASK, 1000 + round, 3);    /* every ask moves down one place */
+        kb_apply(b, KB_ASK, 1003, 99);           /* same price, new qty */
+        kb_truncate(b);
+        CU_ASSERT_EQUAL(kb_checksum(b), kb_checksum_levels(b->asks, b->nasks, b->bids, b->nbids));
+        if (round == 0)
+            kb_clear(b);
+        else
+            kb_set_precision(b, 2, 6);
+        CU_ASSERT_EQUAL(kb_checksum(b), kb_checksum_levels(NULL, 0, NULL, 0));
+    }
+    kb_free(b);
+}
+
 static void should_checksum_what_it_has_with_fewer_than_ten_levels(void)
 {
     struct kb_book *b = kb_new(10, 1, 8);
@@ -422,6 +450,7 @@ int main(void)
         KTEST(should_checksum_what_it_has_with_fewer_than_ten_levels),
         KTEST(should_checksum_only_the_top_ten_levels),
         KTEST(should_match_a_naive_model_under_random_messages),
+        KTEST(should_checksum_like_the_levels_after_shifts_and_clears),
         KTEST(should_reproduce_documented_checksums_from_wire_frames),
     };
 
