@@ -8,6 +8,15 @@
  * fields are read in schema order. Text is used in place unless it carries
  * escapes, so a typical book update allocates nothing and copies nothing
  * but the results.
+ *
+ * Fast path: kp_parse first tries kp__parse_fast, which lets
+ * kraken_parse_fast.c match the exact compact text Kraken sends for book,
+ * trade and ticker frames (no token tree, no key search) and decodes its
+ * tokens with the helpers below, in the generic order. Any other text, and
+ * any frame that fails, is decoded again from scratch by the generic path
+ * (kp__parse_generic), so errors and every other result are the generic
+ * path's by construction; tests/kraken/test_kraken_parse_fast.c and
+ * tests/fuzz/fuzz_frame.c check that the two agree.
  */
 #include "kraken_parse.h"
 #include "kraken_parse_impl.h"
@@ -299,6 +308,24 @@ static inline void level_fields(const struct fp *p, uint32_t obj, uint32_t *f)
     fields(p, obj, kp__level_f, L_N, f);
 }
 
+/* Append the level whose price and qty are tokens price, qty (the caller
+ * checked the capacity). */
+static inline int put_level(const struct fp *p, uint32_t price, uint32_t qty,
+                            const struct kp_symbol_info *si)
+{
+    struct kp_book_msg *b = &p->m->u.book;
+    struct kb_level *lv = &b->levels[b->nlevels];
+
+    TRY(req(price));
+    TRY(get_num(p, price, si->price_prec, &lv->price));
+    TRY(req(qty));
+    TRY(get_num(p, qty, si->qty_prec, &lv->qty));
+    if (lv->price < 0 || lv->qty < 0)
+        return KP_E_VALUE;
+    b->nlevels++;
+    return 0;
+}
+
 static int levels(const struct fp *p, uint32_t arr, const struct kp_symbol_info *si,
                   uint32_t *first, uint32_t *count)
 {
@@ -314,7 +341,6 @@ static int levels(const struct fp *p, uint32_t arr, const struct kp_symbol_info 
         return KP_E_FIELD;
     i = arr + 1;
     for (uint32_t k = 0; k < t[arr].size; k++, i = t[i].next) {
-        struct kb_level *lv = &b->levels[b->nlevels];
         uint32_t f[L_N];
 
         if (b->nlevels == KP_MAX_LEVELS)
@@ -322,15 +348,32 @@ static int levels(const struct fp *p, uint32_t arr, const struct kp_symbol_info 
         if (t[i].type != KJ_OBJECT)
             return KP_E_FIELD;
         level_fields(p, i, f);
-        TRY(req(f[L_PRICE]));
-        TRY(get_num(p, f[L_PRICE], si->price_prec, &lv->price));
-        TRY(req(f[L_QTY]));
-        TRY(get_num(p, f[L_QTY], si->qty_prec, &lv->qty));
-        if (lv->price < 0 || lv->qty < 0)
-            return KP_E_VALUE;
-        b->nlevels++;
+        TRY(put_level(p, f[L_PRICE], f[L_QTY], si));
         (*count)++;
     }
+    return 0;
+}
+
+/* A book entry's symbol, looked up (its first step). */
+static int entry_symbol(const struct fp *p, uint32_t sym, struct kp_book_entry *e,
+                        struct kp_symbol_info *si)
+{
+    TRY(get_symbol(p, sym, si));
+    e->symbol_id = si->id;
+    e->price_prec = si->price_prec;
+    e->qty_prec = si->qty_prec;
+    return 0;
+}
+
+/* A book entry's checksum and timestamp (its last steps). */
+static int entry_tail(const struct fp *p, uint32_t checksum, uint32_t ts,
+                      struct kp_book_entry *e)
+{
+    TRY(req(checksum));
+    TRY(get_u32(p, checksum, &e->checksum));
+    e->ts_ns = 0;
+    if (ts != NONE)
+        TRY(get_time(p, ts, &e->ts_ns));
     return 0;
 }
 
@@ -352,19 +395,45 @@ static int book(const struct fp *p, uint32_t data)
         if (t[i].type != KJ_OBJECT)
             return KP_E_FIELD;
         fields(p, i, kp__book_f, B_N, f);
-        TRY(get_symbol(p, f[B_SYMBOL], &si));
-        e->symbol_id = si.id;
-        e->price_prec = si.price_prec;
-        e->qty_prec = si.qty_prec;
+        TRY(entry_symbol(p, f[B_SYMBOL], e, &si));
         TRY(levels(p, f[B_BIDS], &si, &e->bid_first, &e->nbids));
         TRY(levels(p, f[B_ASKS], &si, &e->ask_first, &e->nasks));
-        TRY(req(f[B_CHECKSUM]));
-        TRY(get_u32(p, f[B_CHECKSUM], &e->checksum));
-        e->ts_ns = 0;
-        if (f[B_TIMESTAMP] != NONE)
-            TRY(get_time(p, f[B_TIMESTAMP], &e->ts_ns));
+        TRY(entry_tail(p, f[B_CHECKSUM], f[B_TIMESTAMP], e));
         b->nentries++;
     }
+    return 0;
+}
+
+/* One trade from its field slots (f[TR_*], NONE when absent). */
+static int trade_fields(const struct fp *p, const uint32_t *f, struct kp_trade *tr)
+{
+    struct kp_symbol_info si;
+    int w;
+
+    TRY(get_symbol(p, f[TR_SYMBOL], &si));
+    tr->symbol_id = si.id;
+    tr->price_prec = si.price_prec;
+    tr->qty_prec = si.qty_prec;
+    TRY(req(f[TR_SIDE]));
+    TRY(get_word(p, f[TR_SIDE], kp__sides, 2, &w));
+    if (w < 0)
+        return KP_E_VALUE;
+    tr->side = w == 0 ? KP_SIDE_BUY : KP_SIDE_SELL;
+    TRY(req(f[TR_PRICE]));
+    TRY(get_num(p, f[TR_PRICE], si.price_prec, &tr->price));
+    TRY(req(f[TR_QTY]));
+    TRY(get_num(p, f[TR_QTY], si.qty_prec, &tr->qty));
+    if (tr->price < 0 || tr->qty < 0)
+        return KP_E_VALUE;
+    tr->ord_type = KP_ORD_OTHER;
+    if (f[TR_ORD_TYPE] != NONE) {
+        TRY(get_word(p, f[TR_ORD_TYPE], kp__ord_types, 2, &w));
+        tr->ord_type = w == 0 ? KP_ORD_LIMIT : w == 1 ? KP_ORD_MARKET : KP_ORD_OTHER;
+    }
+    TRY(req(f[TR_TRADE_ID]));
+    TRY(get_u64(p, f[TR_TRADE_ID], &tr->trade_id));
+    TRY(req(f[TR_TIMESTAMP]));
+    TRY(get_time(p, f[TR_TIMESTAMP], &tr->ts_ns));
     return 0;
 }
 
@@ -376,42 +445,39 @@ static int trade(const struct fp *p, uint32_t data)
 
     tm->ntrades = 0;
     for (uint32_t k = 0; k < t[data].size; k++, i = t[i].next) {
-        struct kp_trade *tr = &tm->trades[tm->ntrades];
-        struct kp_symbol_info si;
         uint32_t f[TR_N];
-        int w;
 
         if (tm->ntrades == KP_MAX_TRADES)
             return KP_E_CAPACITY;
         if (t[i].type != KJ_OBJECT)
             return KP_E_FIELD;
         fields(p, i, kp__trade_f, TR_N, f);
-        TRY(get_symbol(p, f[TR_SYMBOL], &si));
-        tr->symbol_id = si.id;
-        tr->price_prec = si.price_prec;
-        tr->qty_prec = si.qty_prec;
-        TRY(req(f[TR_SIDE]));
-        TRY(get_word(p, f[TR_SIDE], kp__sides, 2, &w));
-        if (w < 0)
-            return KP_E_VALUE;
-        tr->side = w == 0 ? KP_SIDE_BUY : KP_SIDE_SELL;
-        TRY(req(f[TR_PRICE]));
-        TRY(get_num(p, f[TR_PRICE], si.price_prec, &tr->price));
-        TRY(req(f[TR_QTY]));
-        TRY(get_num(p, f[TR_QTY], si.qty_prec, &tr->qty));
-        if (tr->price < 0 || tr->qty < 0)
-            return KP_E_VALUE;
-        tr->ord_type = KP_ORD_OTHER;
-        if (f[TR_ORD_TYPE] != NONE) {
-            TRY(get_word(p, f[TR_ORD_TYPE], kp__ord_types, 2, &w));
-            tr->ord_type = w == 0 ? KP_ORD_LIMIT : w == 1 ? KP_ORD_MARKET : KP_ORD_OTHER;
-        }
-        TRY(req(f[TR_TRADE_ID]));
-        TRY(get_u64(p, f[TR_TRADE_ID], &tr->trade_id));
-        TRY(req(f[TR_TIMESTAMP]));
-        TRY(get_time(p, f[TR_TIMESTAMP], &tr->ts_ns));
+        TRY(trade_fields(p, f, &tm->trades[tm->ntrades]));
         tm->ntrades++;
     }
+    return 0;
+}
+
+/* One ticker from its field slots (f[TK_*], NONE when absent). */
+static int ticker_fields(const struct fp *p, const uint32_t *f, struct kp_ticker *tk)
+{
+    struct kp_symbol_info si;
+
+    TRY(get_symbol(p, f[TK_SYMBOL], &si));
+    tk->symbol_id = si.id;
+    tk->price_prec = si.price_prec;
+    tk->qty_prec = si.qty_prec;
+    tk->inexact = 0;
+    for (int j = 0; j < kp__nticker_nums; j++) {
+        const struct kp__numfield *nf = &kp__ticker_nums[j];
+
+        TRY(req(f[nf->field]));
+        TRY(get_num_round(p, f[nf->field], kp__prec_of(&si, nf->prec),
+                          (int64_t *)(void *)((char *)tk + nf->off), &tk->inexact));
+    }
+    tk->ts_ns = 0;
+    if (f[TK_TIMESTAMP] != NONE)
+        TRY(get_time(p, f[TK_TIMESTAMP], &tk->ts_ns));
     return 0;
 }
 
@@ -423,8 +489,6 @@ static int ticker(const struct fp *p, uint32_t data)
 
     tm->ntickers = 0;
     for (uint32_t k = 0; k < t[data].size; k++, i = t[i].next) {
-        struct kp_ticker *tk = &tm->tickers[tm->ntickers];
-        struct kp_symbol_info si;
         uint32_t f[TK_N];
 
         if (tm->ntickers == KP_MAX_ENTRIES)
@@ -432,21 +496,7 @@ static int ticker(const struct fp *p, uint32_t data)
         if (t[i].type != KJ_OBJECT)
             return KP_E_FIELD;
         fields(p, i, kp__ticker_f, TK_N, f);
-        TRY(get_symbol(p, f[TK_SYMBOL], &si));
-        tk->symbol_id = si.id;
-        tk->price_prec = si.price_prec;
-        tk->qty_prec = si.qty_prec;
-        tk->inexact = 0;
-        for (int j = 0; j < kp__nticker_nums; j++) {
-            const struct kp__numfield *nf = &kp__ticker_nums[j];
-
-            TRY(req(f[nf->field]));
-            TRY(get_num_round(p, f[nf->field], kp__prec_of(&si, nf->prec),
-                              (int64_t *)(void *)((char *)tk + nf->off), &tk->inexact));
-        }
-        tk->ts_ns = 0;
-        if (f[TK_TIMESTAMP] != NONE)
-            TRY(get_time(p, f[TK_TIMESTAMP], &tk->ts_ns));
+        TRY(ticker_fields(p, f, &tm->tickers[tm->ntickers]));
         tm->ntickers++;
     }
     return 0;
@@ -707,7 +757,114 @@ static int response(const struct fp *p, const uint32_t *f)
     return 0;
 }
 
-int kp_parse(struct kp_msg *out, const char *buf, size_t len, kp_lookup_fn lookup, void *ctx)
+/* ---- the fast path: decode the tokens of kp__walk (kraken_parse_fast.c) ----
+ *
+ * The same steps in the same order as book() / trade() / ticker() above,
+ * through the same helpers, on tokens the walk laid out at known places
+ * instead of tokens found by fields(). */
+
+/* The levels of one side: a KJ_ARRAY token at *i whose size levels follow
+ * as (price, qty) token pairs; *i ends past them. */
+static int fast_levels(const struct fp *p, uint32_t *i, const struct kp_symbol_info *si,
+                       uint32_t *first, uint32_t *count)
+{
+    uint32_t v = *i + 1, n = p->t[*i].size;
+
+    *first = p->m->u.book.nlevels;
+    *count = n;
+    for (uint32_t k = 0; k < n; k++, v += 2)
+        TRY(put_level(p, v, v + 1, si));
+    *i = v;
+    return 0;
+}
+
+static inline uint32_t present(const struct fp *p, uint32_t i)
+{
+    return p->t[i].type == KJ_UNDEFINED ? NONE : i;
+}
+
+static int fast_book(const struct fp *p, uint32_t nitems)
+{
+    struct kp_book_msg *b = &p->m->u.book;
+    uint32_t i = 0;
+
+    b->nentries = 0;
+    b->nlevels = 0;
+    for (uint32_t k = 0; k < nitems; k++) {
+        struct kp_book_entry *e = &b->entries[b->nentries];
+        struct kp_symbol_info si;
+
+        TRY(entry_symbol(p, i++, e, &si));
+        TRY(fast_levels(p, &i, &si, &e->bid_first, &e->nbids));
+        TRY(fast_levels(p, &i, &si, &e->ask_first, &e->nasks));
+        TRY(entry_tail(p, i, present(p, i + 1), e));
+        i += 2;
+        b->nentries++;
+    }
+    return 0;
+}
+
+/* Trades and tickers: nf value tokens per item, one per field in table order. */
+static void flat_slots(const struct fp *p, uint32_t base, int nf, uint32_t *f)
+{
+    for (int k = 0; k < nf; k++)
+        f[k] = present(p, base + (uint32_t)k);
+}
+
+static int fast_trades(const struct fp *p, uint32_t nitems)
+{
+    struct kp_trade_msg *tm = &p->m->u.trade;
+    uint32_t f[TR_N];
+
+    tm->ntrades = 0;
+    for (uint32_t k = 0; k < nitems; k++) {
+        flat_slots(p, k * TR_N, TR_N, f);
+        TRY(trade_fields(p, f, &tm->trades[tm->ntrades]));
+        tm->ntrades++;
+    }
+    return 0;
+}
+
+static int fast_tickers(const struct fp *p, uint32_t nitems)
+{
+    struct kp_ticker_msg *tm = &p->m->u.ticker;
+    uint32_t f[TK_N];
+
+    tm->ntickers = 0;
+    for (uint32_t k = 0; k < nitems; k++) {
+        flat_slots(p, k * TK_N, TK_N, f);
+        TRY(ticker_fields(p, f, &tm->tickers[tm->ntickers]));
+        tm->ntickers++;
+    }
+    return 0;
+}
+
+int kp__parse_fast(struct kp_msg *out, const char *buf, size_t len, kp_lookup_fn lookup,
+                   void *ctx)
+{
+    struct kp__walk_out w;
+    struct fp p = {buf, out->tok, out, lookup, ctx};
+    int rc;
+
+    if (kp__walk(buf, len, out->tok, KP_MAX_TOKENS, &w) < 0)
+        return KP__BAIL;
+    kp__begin(out);
+    switch (w.kind) {
+    case KP_BOOK: rc = fast_book(&p, w.nitems); break;
+    case KP_TRADE: rc = fast_trades(&p, w.nitems); break;
+    default: rc = fast_tickers(&p, w.nitems); break;
+    }
+    /* A frame that fails goes the generic way, which alone decides which
+     * error comes first. */
+    if (rc < 0)
+        return KP__BAIL;
+    out->snapshot = w.snapshot;
+    out->kind = w.kind;
+    return 0;
+}
+
+int kp__parse_generic(struct kp_msg *out, const char *buf, size_t len, kp_lookup_fn lookup,
+                      void *ctx)
 {
     struct fp p;
     uint32_t f[T_N];
@@ -747,4 +904,13 @@ int kp_parse(struct kp_msg *out, const char *buf, size_t len, kp_lookup_fn looku
 fail:
     kp__fail(out);
     return rc;
+}
+
+int kp_parse(struct kp_msg *out, const char *buf, size_t len, kp_lookup_fn lookup, void *ctx)
+{
+    if (out == NULL || (buf == NULL && len))
+        return -EINVAL;
+    if (kp__parse_fast(out, buf, len, lookup, ctx) == 0)
+        return 0;
+    return kp__parse_generic(out, buf, len, lookup, ctx);
 }

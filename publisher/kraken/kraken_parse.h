@@ -6,7 +6,9 @@
  * precision. Two implementations with identical results:
  *   kp_parse            the hot path, on the kraken_json tokenizer: no
  *                       allocation, no snprintf, one pass over the bytes
- *                       plus a walk over the tokens;
+ *                       plus a walk over the tokens (compact book, trade
+ *                       and ticker frames take a schema-directed shortcut
+ *                       with the same results, kraken_parse_fast.c);
  *   kp_parse_reference  kj_quote_numbers + cJSON, slower and allocating; the
  *                       tests run both over every fixture and thousands of
  *                       mutated frames and require equal kp_msg_dump output
@@ -128,7 +130,9 @@ struct kp_symbol_info {
 };
 
 /* sym is NUL-terminated (len excludes the NUL). Return 0 and fill *out if the
- * symbol is known, < 0 if not. Called once per entry, on the parsing thread. */
+ * symbol is known, < 0 if not. Called once per entry, on the parsing thread
+ * (a frame that fails may see an entry's lookup twice: once from the fast
+ * path, which then gives up, once from the generic path). Must be pure. */
 typedef int (*kp_lookup_fn)(void *ctx, const char *sym, size_t len, struct kp_symbol_info *out);
 
 /* Book entry; fields read in this order: symbol (required, looked up), bids,

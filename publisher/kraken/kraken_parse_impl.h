@@ -110,4 +110,31 @@ int kp__lookup(kp_lookup_fn lookup, void *ctx, const char *s, size_t n,
 int kp__response_kind(const char *method, int success);
 int kp__prec_of(const struct kp_symbol_info *si, int which);
 
+/* ---- the fast path (kraken_parse_fast.c walks, kraken_parse.c decodes) ---- */
+
+/* What kp__walk recognised; its tokens are laid out as kraken_parse_fast.c says. */
+struct kp__walk_out {
+    int kind;        /* KP_BOOK, KP_TRADE or KP_TICKER */
+    int snapshot;    /* 1 snapshot, 0 update */
+    uint32_t nitems; /* entries, trades or tickers: 1 .. their KP_MAX_* */
+};
+
+/* 0 if buf[0..len) has exactly the shape the fast path knows (tokens in
+ * tok[0..ntok)), -1 if not: then nothing is known and tok is scratch. */
+int kp__walk(const char *buf, size_t len, struct kj_token *tok, size_t ntok,
+             struct kp__walk_out *out);
+
+/* kp_parse is kp__parse_fast, and where that returns KP__BAIL,
+ * kp__parse_generic from scratch. Both are exposed for the tests that
+ * prove the fast path changes no result. kp__parse_fast returns 0 (out as
+ * the generic path would fill it) or KP__BAIL (out is scratch); it never
+ * returns an error of its own: frames that fail go the generic way. Its
+ * lookups have no effect unless it returns 0, but a frame it abandons after
+ * its decode began sees the lookup again from the generic path. */
+#define KP__BAIL 1
+int kp__parse_fast(struct kp_msg *out, const char *buf, size_t len, kp_lookup_fn lookup,
+                   void *ctx);
+int kp__parse_generic(struct kp_msg *out, const char *buf, size_t len, kp_lookup_fn lookup,
+                      void *ctx);
+
 #endif /* MDBUS_KRAKEN_PARSE_IMPL_H */

@@ -6,6 +6,9 @@
  *  - kp_parse (tokenizer, hot path) and kp_parse_reference (quote pass + cJSON)
  *    return the same code and, byte for byte, the same kp_msg_dump text — with the
  *    symbol lookup and without one;
+ *  - kp_parse's schema-directed fast path changes nothing: kp_parse equals
+ *    kp__parse_generic (the token path alone), and whatever kp__parse_fast alone
+ *    accepts the generic path decodes the same (it never returns an error of its own);
  *  - a failed frame leaves kind KP_NONE (no partial output);
  *  - every decoded book level is non-negative and inside its entry's range, and the
  *    book of each entry can be applied and checksummed (kb_apply never refuses a
@@ -15,14 +18,15 @@
 
 #include "kraken_book.h"
 #include "kraken_parse.h"
+#include "kraken_parse_impl.h" /* kp__parse_fast, kp__parse_generic */
 
 #include <errno.h>
 #include <string.h>
 
 #define DUMP_CAP (8u << 20)
 
-static struct kp_msg *g_fast, *g_ref;
-static char *g_dump_fast, *g_dump_ref;
+static struct kp_msg *g_fast, *g_ref, *g_gen;
+static char *g_dump_fast, *g_dump_ref, *g_dump_gen;
 
 /* The symbols of the fixtures plus the two precision extremes. */
 static const struct {
@@ -53,9 +57,11 @@ static void setup(void)
 		return;
 	g_fast = kp_msg_new();
 	g_ref = kp_msg_new();
+	g_gen = kp_msg_new();
 	g_dump_fast = malloc(DUMP_CAP);
 	g_dump_ref = malloc(DUMP_CAP);
-	if (!g_fast || !g_ref || !g_dump_fast || !g_dump_ref)
+	g_dump_gen = malloc(DUMP_CAP);
+	if (!g_fast || !g_ref || !g_gen || !g_dump_fast || !g_dump_ref || !g_dump_gen)
 		abort();
 }
 
@@ -86,14 +92,36 @@ static void check_book(const struct kp_msg *m)
 	}
 }
 
+/* kp_parse's result (rf, dumped in g_dump_fast) against the generic path alone,
+ * then kp__parse_fast alone against the generic path. */
+static void fast_vs_generic(const char *s, size_t size, kp_lookup_fn fn, int rf)
+{
+	int rg = kp__parse_generic(g_gen, s, size, fn, NULL);
+	int dg = kp_msg_dump(g_gen, g_dump_gen, DUMP_CAP);
+	FZ_CHECK(rf == rg && strcmp(g_dump_fast, g_dump_gen) == 0,
+		 "kp_parse %d (%s), kp__parse_generic %d (%s), lookup %s:\n--- kp_parse\n%.2000s\n--- generic\n%.2000s",
+		 rf, kp_strerror(rf), rg, kp_strerror(rg), fn ? "on" : "off", g_dump_fast, g_dump_gen);
+	int rx = kp__parse_fast(g_fast, s, size, fn, NULL);
+	if (rx != 0) {
+		FZ_CHECK(rx == KP__BAIL, "kp__parse_fast returned %d", rx);
+		return;
+	}
+	int dx = kp_msg_dump(g_fast, g_dump_fast, DUMP_CAP);
+	FZ_CHECK(rg == 0 && dx == dg && strcmp(g_dump_fast, g_dump_gen) == 0,
+		 "fast path accepted, generic %d (%s), lookup %s:\n--- fast\n%.2000s\n--- generic\n%.2000s", rg,
+		 kp_strerror(rg), fn ? "on" : "off", g_dump_fast, g_dump_gen);
+}
+
 static void both(const uint8_t *data, size_t size, kp_lookup_fn fn)
 {
 	const char *s = (const char *)data;
 	int rf = kp_parse(g_fast, s, size, fn, NULL);
 	int rr = kp_parse_reference(g_ref, s, size, fn, NULL);
-	if (rr == -ENOMEM)
-		return; /* the reference allocates; libFuzzer's malloc limit is not a finding */
 	int df = kp_msg_dump(g_fast, g_dump_fast, DUMP_CAP);
+	if (rr == -ENOMEM) {
+		fast_vs_generic(s, size, fn, rf);
+		return; /* the reference allocates; libFuzzer's malloc limit is not a finding */
+	}
 	int dr = kp_msg_dump(g_ref, g_dump_ref, DUMP_CAP);
 	FZ_CHECK(rf == rr, "kp_parse %d (%s), kp_parse_reference %d (%s), lookup %s", rf, kp_strerror(rf), rr,
 		 kp_strerror(rr), fn ? "on" : "off");
@@ -102,10 +130,10 @@ static void both(const uint8_t *data, size_t size, kp_lookup_fn fn)
 	if (rf < 0) {
 		FZ_CHECK(g_fast->kind == KP_NONE && g_ref->kind == KP_NONE, "failed frame left kind %d/%d",
 			 g_fast->kind, g_ref->kind);
-		return;
-	}
-	if (g_fast->kind == KP_BOOK)
+	} else if (g_fast->kind == KP_BOOK) {
 		check_book(g_fast);
+	}
+	fast_vs_generic(s, size, fn, rf); /* last: it reuses g_fast */
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -23,7 +23,7 @@ opts=(-max_total_time="$secs" -print_final_stats=1 -timeout=30 -rss_limit_mb=409
 [[ -f $here/dict/$name.dict ]] && opts+=(-dict="$here/dict/$name.dict")
 
 case $name in
-  frame) checked="kp_parse = kp_parse_reference (code and kp_msg_dump), no partial output, decoded books apply" ;;
+  frame) checked="kp_parse = kp_parse_reference = kp__parse_generic (code and kp_msg_dump), fast path never differs, no partial output, decoded books apply" ;;
   decimal) checked="kd_parse/kd_parse_round/kd_parse_u64 = independent model; kd_format = model and round-trips" ;;
   checksum) checked="kb_apply/kb_truncate book = naive model; kb_checksum = printf rendering + bitwise CRC-32" ;;
   segment) checked="hostile header/slot/registry bytes in real shm: no crash, defined codes, bounded records/books" ;;
