@@ -141,7 +141,8 @@ struct reader_res {
 	uint64_t corrupt;          /* failed payload checks, corrupt skips, order errors */
 	uint64_t order_err;        /* index went backwards or disagreed with lost_lib */
 	uint64_t errors;           /* other transport errors */
-	uint64_t t_first, t_last;  /* stamps of the first and last data record */
+	uint64_t t_first, t_last;  /* stamps of the first and the last stamped data record */
+	uint64_t read_at_last;     /* `read` when t_last was taken */
 	int32_t ready, done, timed_out, pid;
 	struct hist h;             /* one-way latency of stamped records */
 };
