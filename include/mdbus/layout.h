@@ -342,7 +342,9 @@ struct mdbus_shm_registry {
 struct mdbus_shm_reader {
 	uint32_t in_use;            /*   0 1 while claimed (liveness is the OFD lock) */
 	uint32_t pid;               /*   4 */
-	uint64_t position;          /*   8 next sequence this reader will read */
+	uint64_t position;          /*   8 next sequence this reader will read (position,
+	                                   lost, records: updated every 64 records while a
+	                                   backlog is read, exactly whenever it runs dry) */
 	uint64_t lost;              /*  16 records lost to lapping since open */
 	uint64_t last_active_ns;    /*  24 CLOCK_MONOTONIC of the last read or wait */
 	uint64_t opened_ns;         /*  32 CLOCK_REALTIME of the open */
