@@ -505,18 +505,17 @@ int mdbus_sub_next(mdbus_sub *s, struct mdbus_record *r, int timeout_ms)
 			   (!(s->flags & MDBUS_SUB_WAIT_SLEEP) && polls < SPIN_POLLS);
 		/* Clock and name checks cost a syscall-free but non-trivial read each; do
 		 * them every 64 polls, or at once when the segment was retired. */
-		if ((polls & 63) == 0 || !spin || ld_relaxed(&s->ctl->retired)) {
-			if (!deadline) {
-				uint64_t start = mono_ns();
-				deadline = timeout_ms < 0 ? UINT64_MAX : start + (uint64_t)timeout_ms * 1000000u;
-				yield_until = start + YIELD_NS;
-			}
-			if ((polls & 63) == 0 || ld_relaxed(&s->ctl->retired)) {
-				if (maybe_follow(s, 0))
-					continue;
-				if (remaining_ns(deadline) == 0)
-					return 0;
-			}
+		int check = (polls & 63) == 0 || ld_relaxed(&s->ctl->retired);
+		if (!deadline && (check || !spin)) {
+			uint64_t start = mono_ns();
+			deadline = timeout_ms < 0 ? UINT64_MAX : start + (uint64_t)timeout_ms * 1000000u;
+			yield_until = start + YIELD_NS;
+		}
+		if (check) {
+			if (maybe_follow(s, 0))
+				continue;
+			if (remaining_ns(deadline) == 0)
+				return 0;
 		}
 		if (spin) {
 			cpu_relax();
