@@ -198,30 +198,17 @@ static void writer_main(const struct stream_cfg *c, const struct tp_run *run, st
 			}
 		}
 	} else {
-		double period = 1e9 * g_ticks_per_ns / (double)c->rate;
-		uint64_t late_ticks = ns_to_ticks(10000), reset_ticks = ns_to_ticks(1000000);
-		uint64_t base = t0, k0 = 0;
-		for (;; i++) {
-			uint64_t due = base + (uint64_t)((double)(i - k0) * period);
-			stamp_wait_until(due);
-			uint64_t now = stamp_now();
-			if (now >= end)
-				break;
-			if (now - due > late_ticks) {
-				late++;
-				if (now - due > reset_ticks) {
-					/* Far behind (preempted): restart the schedule instead of
-					 * sending the backlog as one burst. */
-					base = now;
-					k0 = i;
-				}
-			}
+		struct pacer pc;
+		pacer_init(&pc, c->rate, t0);
+		uint64_t now;
+		for (; pacer_wait(&pc, i, end, &now); i++) {
 			uint8_t *p;
 			while (!(p = tp->w_loan(w, len)))
 				relax();
 			pl_fill(p, len, i, now);
 			tp->w_put(w, len);
 		}
+		late = pc.late;
 	}
 	uint64_t t1 = stamp_now();
 	ST(&k->t_end, t1);

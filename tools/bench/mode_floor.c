@@ -235,19 +235,11 @@ static void herd_waker(struct herd_shm *hs, int n)
 	while (__atomic_load_n(&hs->ready, __ATOMIC_ACQUIRE) < (uint32_t)n && mono_now_ns() < limit)
 		usleep(1000);
 	usleep(20000); /* let every sleeper reach its first wait */
-	double period = 1e9 * g_ticks_per_ns / (double)(g_opt.matrix_rate ? g_opt.matrix_rate : 100000);
 	uint64_t t0 = stamp_now(), end = t0 + ns_to_ticks((uint64_t)(g_opt.seconds * 1e9));
-	uint64_t base = t0, k0 = 0, reset = ns_to_ticks(1000000);
-	for (uint64_t i = 0;; i++) {
-		uint64_t due = base + (uint64_t)((double)(i - k0) * period);
-		stamp_wait_until(due);
-		uint64_t now = stamp_now();
-		if (now >= end)
-			break;
-		if (now - due > reset) {
-			base = now;
-			k0 = i;
-		}
+	struct pacer pc;
+	pacer_init(&pc, g_opt.matrix_rate ? g_opt.matrix_rate : 100000, t0);
+	uint64_t now;
+	for (uint64_t i = 0; pacer_wait(&pc, i, end, &now); i++) {
 		uint32_t w = (uint32_t)i;
 		__atomic_store_n(&hs->stamp[w % HERD_RING], now, __ATOMIC_RELAXED);
 		__atomic_store_n(&hs->word, w + 1, __ATOMIC_SEQ_CST);

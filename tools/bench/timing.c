@@ -75,6 +75,34 @@ void stamp_wait_until(uint64_t until)
 		relax();
 }
 
+void pacer_init(struct pacer *p, uint64_t rate, uint64_t t0)
+{
+	p->period = 1e9 * g_ticks_per_ns / (double)rate;
+	p->base = t0;
+	p->k0 = 0;
+	p->late_ticks = ns_to_ticks(10000);
+	p->reset_ticks = ns_to_ticks(1000000);
+	p->late = 0;
+}
+
+int pacer_wait(struct pacer *p, uint64_t i, uint64_t end, uint64_t *now)
+{
+	uint64_t due = p->base + (uint64_t)((double)(i - p->k0) * p->period);
+	stamp_wait_until(due);
+	uint64_t t = stamp_now();
+	if (t >= end)
+		return 0;
+	if (t - due > p->late_ticks) {
+		p->late++;
+		if (t - due > p->reset_ticks) {
+			p->base = t;
+			p->k0 = i;
+		}
+	}
+	*now = t;
+	return 1;
+}
+
 int cpus_allowed(int *cpus, int max)
 {
 	cpu_set_t set;

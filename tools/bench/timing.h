@@ -81,6 +81,21 @@ void timing_init(int ms);
  * free at low rates without making it late at high ones). */
 void stamp_wait_until(uint64_t until);
 
+/* A fixed-rate schedule of events 0, 1, 2, ... from stamp t0.  pacer_wait(p, i, end,
+ * &now) waits until event i is due and returns 1 with the stamp it woke at, or 0 once
+ * that is at or past `end`; an event over 10 us late counts in p->late, and one over
+ * 1 ms late (preempted) restarts the schedule from now instead of sending the backlog
+ * as one burst. */
+struct pacer {
+	double period;             /* ticks between events */
+	uint64_t base, k0;         /* event k0 is due at base */
+	uint64_t late_ticks, reset_ticks;
+	uint64_t late;
+};
+
+void pacer_init(struct pacer *p, uint64_t rate, uint64_t t0);
+int pacer_wait(struct pacer *p, uint64_t i, uint64_t end, uint64_t *now);
+
 /* CPUs this process may run on, ascending; returns how many (at most max). */
 int cpus_allowed(int *cpus, int max);
 
